@@ -1,0 +1,30 @@
+//===- Registration.h - Dialects and passes for every ffnc tool -*- C++ -*-===//
+//
+// The one place where the tools learn which dialects and passes exist.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FFN_REGISTRATION_H
+#define FFN_REGISTRATION_H
+
+#include "ffn/Dialect/FFN/IR/FFNDialect.h"
+#include "ffn/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+
+namespace mlir::ffn {
+
+/// The dialects that ffnc's own IR uses: ffn plus the upstream homes of the
+/// generic tail.
+inline void registerFFNDialects(DialectRegistry &registry) {
+  registry.insert<FFNDialect, arith::ArithDialect, func::FuncDialect,
+                  tensor::TensorDialect>();
+}
+
+// ffnc's own passes are registered by registerFFNPasses() from Passes.h.
+
+} // namespace mlir::ffn
+
+#endif // FFN_REGISTRATION_H

@@ -1,0 +1,19 @@
+//===- Passes.h - ffn transformation passes ---------------------*- C++ -*-===//
+
+#ifndef FFN_TRANSFORMS_PASSES_H
+#define FFN_TRANSFORMS_PASSES_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::ffn {
+
+#define GEN_PASS_DECL
+#include "ffn/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "ffn/Transforms/Passes.h.inc"
+
+} // namespace mlir::ffn
+
+#endif // FFN_TRANSFORMS_PASSES_H

@@ -1,0 +1,43 @@
+# lit configuration for ffnc's regression tests.
+
+import os
+import shutil
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "FFNC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.ffnc_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Unit",
+                   "models", "Inputs"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%ffnc_src_root", config.ffnc_src_root))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.ffnc_tools_dir, config.llvm_tools_dir]
+tools = [ToolSubst("ffn-opt", unresolved="fatal")]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+
+def gpu_available():
+    """GPU tests run only when asked for and a CUDA device answers."""
+    if config.ffnc_gpu_tests.upper() not in ("ON", "1", "TRUE", "YES"):
+        return False
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return False
+    return subprocess.run([smi, "-L"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
+# Tests that need an NVIDIA GPU say `REQUIRES: cuda-gpu`.
+if gpu_available():
+    config.available_features.add("cuda-gpu")
