@@ -5,10 +5,13 @@
 using namespace mlir;
 using namespace mlir::ffn;
 
-/// True when `next` continues a run ending in `prev`: it reads `prev`'s output,
-/// and nothing else does, so the two sit back to back on the residual stream.
-static bool continuesRun(FFNBlockOp prev, FFNBlockOp next) {
-  return next.getInput() == prev.getOutput() && prev.getOutput().hasOneUse();
+/// The block whose output `block` reads, if `block` sits in an attention-free
+/// layer: its input is another block's output that nothing else reads.
+static FFNBlockOp residualPredecessor(FFNBlockOp block) {
+  auto prev = block.getInput().getDefiningOp<FFNBlockOp>();
+  if (prev && prev.getOutput().hasOneUse())
+    return prev;
+  return nullptr;
 }
 
 FFNChainAnalysis::FFNChainAnalysis(Operation *root) {
@@ -17,6 +20,9 @@ FFNChainAnalysis::FFNChainAnalysis(Operation *root) {
     blocks.push_back(block);
   });
 
+  // A run is a maximal sequence of attention-free layers, each block reading
+  // the one before it. The block that follows an attention opens a layer of
+  // its own and is not part of the run.
   FFNChain current;
   auto flush = [&] {
     if (current.blocks.size() >= 2)
@@ -24,7 +30,12 @@ FFNChainAnalysis::FFNChainAnalysis(Operation *root) {
     current.blocks.clear();
   };
   for (auto [index, block] : llvm::enumerate(blocks)) {
-    if (current.blocks.empty() || !continuesRun(current.blocks.back(), block)) {
+    FFNBlockOp prev = residualPredecessor(block);
+    if (!prev) {
+      flush();
+      continue;
+    }
+    if (current.blocks.empty() || current.blocks.back() != prev) {
       flush();
       current.firstIndex = index;
     }

@@ -22,8 +22,6 @@ struct PrintChainsPass
     : public ffn::impl::FFNPrintChainsBase<PrintChainsPass> {
   void runOnOperation() override {
     auto &analysis = getAnalysis<FFNChainAnalysis>();
-    numBlocks = analysis.getBlocks().size();
-    numRuns = analysis.getChains().size();
     markAllAnalysesPreserved();
 
     llvm::raw_ostream &os = llvm::outs();

@@ -55,42 +55,45 @@ protected:
   MLIRContext context;
 };
 
-TEST_F(ChainAnalysisTest, OneRunCoversConsecutiveBlocks) {
+TEST_F(ChainAnalysisTest, BlocksReadingBlocksFormOneRun) {
+  // Block 0 reads a non-block value and opens no run; 1..3 each read the
+  // block before.
   auto module = parse(makeModule(4, {}));
   ASSERT_TRUE(module);
   FFNChainAnalysis analysis(*module);
   ASSERT_EQ(analysis.getBlocks().size(), 4u);
   ASSERT_EQ(analysis.getChains().size(), 1u);
-  EXPECT_EQ(analysis.getChains()[0].firstIndex, 0u);
+  EXPECT_EQ(analysis.getChains()[0].firstIndex, 1u);
   EXPECT_EQ(analysis.getChains()[0].lastIndex(), 3u);
 }
 
 TEST_F(ChainAnalysisTest, AnOpBetweenBlocksSplitsTheRun) {
-  // Blocks 0-1, then 2-4, then 5 alone (not a run).
-  auto module = parse(makeModule(6, {2, 5}));
+  // Runs 1..2 and 4..6; block 7 after another break is alone and no run.
+  auto module = parse(makeModule(8, {3, 7}));
   ASSERT_TRUE(module);
   FFNChainAnalysis analysis(*module);
   ASSERT_EQ(analysis.getChains().size(), 2u);
-  EXPECT_EQ(analysis.getChains()[0].firstIndex, 0u);
-  EXPECT_EQ(analysis.getChains()[0].lastIndex(), 1u);
-  EXPECT_EQ(analysis.getChains()[1].firstIndex, 2u);
-  EXPECT_EQ(analysis.getChains()[1].lastIndex(), 4u);
-  EXPECT_EQ(analysis.getIndex(analysis.getBlocks()[5]), 5u);
+  EXPECT_EQ(analysis.getChains()[0].firstIndex, 1u);
+  EXPECT_EQ(analysis.getChains()[0].lastIndex(), 2u);
+  EXPECT_EQ(analysis.getChains()[1].firstIndex, 4u);
+  EXPECT_EQ(analysis.getChains()[1].lastIndex(), 6u);
+  EXPECT_EQ(analysis.getIndex(analysis.getBlocks()[7]), 7u);
 }
 
 TEST_F(ChainAnalysisTest, ASecondUseOfTheResidualEndsTheRun) {
-  // Block 1's output also feeds the return through an add, so block 2 cannot
+  // Block 2's output also feeds the return through an add, so block 3 cannot
   // be fused with it without keeping the intermediate.
-  std::string source = makeModule(3, {});
-  std::string ret = "  return %h2 : tensor<2x8xf32>";
+  std::string source = makeModule(4, {});
+  std::string ret = "  return %h3 : tensor<2x8xf32>";
   source.replace(source.find(ret), ret.size(),
-                 "  %s = arith.addf %h1, %h2 : tensor<2x8xf32>\n"
+                 "  %s = arith.addf %h2, %h3 : tensor<2x8xf32>\n"
                  "  return %s : tensor<2x8xf32>");
   auto module = parse(source);
   ASSERT_TRUE(module);
   FFNChainAnalysis analysis(*module);
   ASSERT_EQ(analysis.getChains().size(), 1u);
-  EXPECT_EQ(analysis.getChains()[0].lastIndex(), 1u);
+  EXPECT_EQ(analysis.getChains()[0].firstIndex, 1u);
+  EXPECT_EQ(analysis.getChains()[0].lastIndex(), 2u);
 }
 
 } // namespace

@@ -1,7 +1,9 @@
 //===- ChainAnalysis.h - Runs of consecutive FFN blocks ---------*- C++ -*-===//
 //
-// Finds the maximal runs of ffn.ffn_block ops that feed each other directly on
-// the residual stream. These runs are the candidates for FFN Fusion.
+// Finds the maximal runs of attention-free layers: ffn.ffn_block ops that read
+// the previous block's output directly on the residual stream (e.g. the layers
+// left after Puzzle-style attention removal). These runs are the candidates
+// for FFN Fusion.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,8 +16,8 @@
 
 namespace mlir::ffn {
 
-/// A run of consecutive blocks: blocks[k+1] consumes blocks[k]'s output, which
-/// has no other use.
+/// A run of attention-free layers: every block reads the output of the block
+/// before it, which has no other use; blocks[k+1] reads blocks[k].
 struct FFNChain {
   /// Program-order number of the first block (see FFNChainAnalysis).
   unsigned firstIndex = 0;
