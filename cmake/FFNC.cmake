@@ -4,6 +4,7 @@
 
 if(FFNC_STATIC_TOOLS)
   set(MLIR_LINK_MLIR_DYLIB OFF)
+  set(LLVM_LINK_LLVM_DYLIB OFF)
   # Debian's static MLIR archives name libLLVM.so as their LLVM dependency;
   # point them at the static LLVM component archives instead.
   llvm_map_components_to_libnames(FFNC_STATIC_LLVM_LIBS
@@ -17,6 +18,7 @@ if(FFNC_STATIC_TOOLS)
       get_target_property(deps ${lib} INTERFACE_LINK_LIBRARIES)
       if(deps)
         list(TRANSFORM deps REPLACE "^LLVM$" "${FFNC_STATIC_LLVM_LIBS}")
+        list(TRANSFORM deps REPLACE "^\\$<LINK_ONLY:LLVM>$" "${FFNC_STATIC_LLVM_LIBS}")
         set_target_properties(${lib} PROPERTIES INTERFACE_LINK_LIBRARIES "${deps}")
       endif()
     endif()

@@ -3,6 +3,10 @@
 #ifndef FFN_TRANSFORMS_PASSES_H
 #define FFN_TRANSFORMS_PASSES_H
 
+#include "ffn/Dialect/FFN/IR/FFNDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

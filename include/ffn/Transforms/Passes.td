@@ -19,4 +19,20 @@ def FFNPrintChains : Pass<"ffn-print-chains", "ModuleOp"> {
   }];
 }
 
+def FFNRaise : Pass<"ffn-raise", "func::FuncOp"> {
+  let summary = "Raise imported ONNX nodes into structured ffn ops";
+  let description = [{
+    Rewrites the decomposed patterns that PyTorch's ONNX exporter writes into
+    the structured ops of the `ffn` dialect, matching structure rather than
+    names: token embedding, RMSNorm (and Gemma's 1 + w form), LayerNorm,
+    SiLU and GELU (erf and tanh forms), weight matmuls with their biases,
+    gated and plain MLPs, pre-norm residual FFN blocks, and attention with
+    RoPE. Nodes that no pattern claims stay as `ffn.node`; nodes left dead
+    by raising (shape computations) are removed.
+  }];
+  let dependentDialects = ["::mlir::ffn::FFNDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // FFN_TRANSFORMS_PASSES_TD

@@ -497,3 +497,11 @@ func.func @case61(%t: tensor<512x64xf32>, %ids: tensor<1x4xf32>) {
   %0 = ffn.embedding %t[%ids] : tensor<512x64xf32>, tensor<1x4xf32> -> tensor<1x4x64xf32>
   return
 }
+
+// -----
+
+func.func @node_opset(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'ffn.node' op attribute 'opset' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = ffn.node "Relu"(%x) opset 0 {} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}

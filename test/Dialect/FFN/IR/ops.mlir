@@ -66,3 +66,12 @@ func.func @embedding(%table: tensor<512x64xf32>, %ids: tensor<?x?xi64>) -> tenso
   %0 = ffn.embedding %table[%ids] : tensor<512x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>
   return %0 : tensor<?x?x64xf32>
 }
+
+// CHECK-LABEL: func @node
+func.func @node(%x: tensor<1x4x?x?xf32>, %s: tensor<2xi64>) -> (tensor<1x4x?x?xf32>, tensor<?x?xf32>) {
+  // CHECK: ffn.node "Softmax"(%{{.*}}) opset 18 {axis = -1 : i64} : (tensor<1x4x?x?xf32>) -> tensor<1x4x?x?xf32>
+  %0 = ffn.node "Softmax"(%x) opset 18 {axis = -1 : i64} : (tensor<1x4x?x?xf32>) -> tensor<1x4x?x?xf32>
+  // CHECK: ffn.node "Reshape"(%{{.*}}, %{{.*}}) opset 13 {} : (tensor<1x4x?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %1 = ffn.node "Reshape"(%x, %s) opset 13 {} : (tensor<1x4x?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0, %1 : tensor<1x4x?x?xf32>, tensor<?x?xf32>
+}

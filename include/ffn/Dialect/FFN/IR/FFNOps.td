@@ -270,4 +270,40 @@ def FFN_EmbeddingOp : FFN_Op<"embedding", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Imported operators that are not (yet) raised
+//===----------------------------------------------------------------------===//
+
+def FFN_NodeOp : FFN_Op<"node", [Pure]> {
+  let summary = "One ONNX operator of the default domain, as imported";
+  let description = [{
+    The plain import maps every ONNX node to one `ffn.node`: `op_type` names
+    the ONNX operator, `opset` the default-domain opset version whose
+    semantics apply, and `onnx_attrs` holds the node's ONNX attributes
+    (integers as i64, floats as f32, lists as dense arrays, tensors as dense
+    elements). Raising rewrites recognised groups of nodes into structured
+    `ffn` ops; what is left keeps ONNX semantics and is executed as such.
+    The ONNX node name is the op's location.
+
+    ```mlir
+    %y = ffn.node "Softmax"(%x) opset 18 {axis = -1 : i64}
+        : (tensor<1x4x?x?xf32>) -> tensor<1x4x?x?xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, StrAttr:$op_type,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$opset,
+                       DictionaryAttr:$onnx_attrs);
+  let results = (outs Variadic<AnyRankedTensor>:$outputs);
+  let assemblyFormat = [{
+    $op_type `(` $inputs `)` `opset` $opset $onnx_attrs attr-dict
+    `:` functional-type($inputs, $outputs)
+  }];
+  let extraClassDeclaration = [{
+    /// The ONNX attribute `name`, or null.
+    ::mlir::Attribute getOnnxAttr(::llvm::StringRef name) {
+      return getOnnxAttrs().get(name);
+    }
+  }];
+}
+
 #endif // FFN_DIALECT_FFN_IR_FFNOPS_TD
