@@ -98,7 +98,7 @@ int main(int argc, char **argv) {
   if (emit == Emit::FFN) {
     phases.begin("raising into the ffn dialect");
     PassManager pm(&context);
-    pm.addPass(ffn::createFFNRaise());
+    pm.addNestedPass<func::FuncOp>(ffn::createFFNRaise());
     if (failed(pm.run(**module)))
       return 1;
   }
