@@ -1,0 +1,62 @@
+//===- Executor.h - The CPU reference executor ------------------*- C++ -*-===//
+//
+// A plain interpreter of a function in the ffn dialect, including the ffn.node
+// ops that raising leaves, in fp32 with matmuls through BLAS. It is the oracle
+// that tests compare everything else against, so it favours obviousness over
+// speed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FFN_REFERENCE_EXECUTOR_H
+#define FFN_REFERENCE_EXECUTOR_H
+
+#include "ffn/Reference/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <functional>
+
+namespace mlir::ffn::ref {
+
+/// The dtype that stores values of the MLIR element type `type`.
+llvm::Expected<DType> dtypeOf(Type type);
+
+/// Converts a constant attribute (dense or dense_resource) to a tensor.
+llvm::Expected<Tensor> tensorFromAttr(Attribute attr);
+
+class Executor {
+public:
+  explicit Executor(func::FuncOp func) : func(func) {}
+
+  /// Called after each op executes, with the op and its results; the hook may
+  /// change the results (e.g. to drop an FFN block's contribution).
+  using Hook = std::function<void(Operation *, llvm::MutableArrayRef<Tensor>)>;
+  void setHook(Hook hook) { this->hook = std::move(hook); }
+
+  /// Checks `inputs` against the function's arguments (count, dtype, rank and
+  /// static extents), naming the argument on error.
+  llvm::Error checkInputs(llvm::ArrayRef<Tensor> inputs) const;
+
+  /// Runs the function. Errors name the failing op and its location.
+  llvm::Expected<std::vector<Tensor>> run(llvm::ArrayRef<Tensor> inputs);
+
+  /// The name of argument `index` (its ffn.name, or argN).
+  std::string argumentName(unsigned index) const;
+  /// The name of result `index` (its ffn.name, or resultN).
+  std::string resultName(unsigned index) const;
+
+private:
+  mutable func::FuncOp func;
+  Hook hook;
+};
+
+/// Evaluates one op on host tensors; used by the executor and by passes that
+/// evaluate shape-only subgraphs. `arguments` names function arguments in
+/// error messages.
+llvm::Expected<std::vector<Tensor>>
+evaluateOp(Operation *op, llvm::ArrayRef<const Tensor *> operands);
+
+} // namespace mlir::ffn::ref
+
+#endif // FFN_REFERENCE_EXECUTOR_H

@@ -1,0 +1,83 @@
+//===- Tensor.h - Host tensors for the reference executor -------*- C++ -*-===//
+//
+// A deliberately plain tensor: a shape and a contiguous row-major buffer,
+// floats held as fp32 and integers and booleans as int64, whatever their
+// width in the model. The reference executor computes in these.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FFN_REFERENCE_TENSOR_H
+#define FFN_REFERENCE_TENSOR_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir::ffn::ref {
+
+/// Element types as stored in files (npy, model inputs and outputs).
+enum class DType { F32, F16, BF16, F64, I64, I32, I8, U8, Bool };
+
+llvm::StringRef dtypeName(DType dtype);
+bool isFloat(DType dtype);
+
+class Tensor {
+public:
+  Tensor() = default;
+  /// A zero-filled tensor.
+  Tensor(DType dtype, std::vector<int64_t> shape);
+
+  static Tensor scalarFloat(float value);
+  static Tensor scalarInt(int64_t value, DType dtype = DType::I64);
+
+  DType dtype() const { return type; }
+  bool isFloat() const { return ffn::ref::isFloat(type); }
+  llvm::ArrayRef<int64_t> shape() const { return dims; }
+  int64_t rank() const { return dims.size(); }
+  int64_t dim(int64_t i) const { return dims[i < 0 ? i + rank() : i]; }
+  int64_t numElements() const;
+
+  /// Float storage (float dtypes).
+  std::vector<float> &f() { return floats; }
+  const std::vector<float> &f() const { return floats; }
+  /// Integer storage (integer and boolean dtypes).
+  std::vector<int64_t> &i() { return ints; }
+  const std::vector<int64_t> &i() const { return ints; }
+
+  /// Element `k` (row-major) as double / int64, whatever the storage.
+  double getDouble(int64_t k) const {
+    return isFloat() ? floats[k] : static_cast<double>(ints[k]);
+  }
+  int64_t getInt(int64_t k) const {
+    return isFloat() ? static_cast<int64_t>(floats[k]) : ints[k];
+  }
+
+  /// The same data under another shape with as many elements.
+  Tensor reshaped(std::vector<int64_t> shape) const;
+  /// Converts to `dtype` as ONNX Cast does.
+  Tensor cast(DType dtype) const;
+
+  std::string shapeString() const;
+
+private:
+  DType type = DType::F32;
+  std::vector<int64_t> dims;
+  std::vector<float> floats;
+  std::vector<int64_t> ints;
+};
+
+/// Row-major strides of `shape`.
+std::vector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
+
+/// Reads a NumPy .npy file (little-endian, C order).
+llvm::Expected<Tensor> readNpy(llvm::StringRef path);
+/// Writes `tensor` as .npy in its dtype.
+llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
+
+} // namespace mlir::ffn::ref
+
+#endif // FFN_REFERENCE_TENSOR_H

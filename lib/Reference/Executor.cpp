@@ -1,0 +1,509 @@
+//===- Executor.cpp - The CPU reference executor --------------------------===//
+
+#include "ffn/Reference/Executor.h"
+#include "ffn/Dialect/FFN/IR/FFNOps.h"
+
+#include "ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cblas.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::ffn;
+using namespace mlir::ffn::ref;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+llvm::Expected<DType> mlir::ffn::ref::dtypeOf(Type type) {
+  if (type.isF32())
+    return DType::F32;
+  if (type.isF16())
+    return DType::F16;
+  if (type.isBF16())
+    return DType::BF16;
+  if (type.isF64())
+    return DType::F64;
+  if (type.isInteger(1))
+    return DType::Bool;
+  if (type.isSignlessInteger(64) || type.isSignedInteger(64))
+    return DType::I64;
+  if (type.isSignlessInteger(32) || type.isSignedInteger(32))
+    return DType::I32;
+  if (type.isSignlessInteger(8) || type.isSignedInteger(8))
+    return DType::I8;
+  if (type.isUnsignedInteger(8))
+    return DType::U8;
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << type;
+  return makeError("element type " + name +
+                   " is not supported by the reference executor");
+}
+
+/// Decodes one little-endian element of `dtype` at `p`.
+static double decodeFloat(const char *p, DType dtype) {
+  switch (dtype) {
+  case DType::F32: {
+    float v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DType::F64: {
+    double v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  default: {
+    uint16_t bits;
+    std::memcpy(&bits, p, 2);
+    return llvm::APFloat(dtype == DType::F16 ? llvm::APFloat::IEEEhalf()
+                                             : llvm::APFloat::BFloat(),
+                         llvm::APInt(16, bits))
+        .convertToDouble();
+  }
+  }
+}
+
+llvm::Expected<Tensor> mlir::ffn::ref::tensorFromAttr(Attribute attr) {
+  auto elements = dyn_cast<ElementsAttr>(attr);
+  if (!elements)
+    return makeError("constant is not a tensor");
+  ShapedType type = elements.getShapedType();
+  auto dtype = dtypeOf(type.getElementType());
+  if (!dtype)
+    return dtype.takeError();
+  Tensor t(*dtype, std::vector<int64_t>(type.getShape()));
+  int64_t n = t.numElements();
+
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    int64_t k = 0;
+    if (t.isFloat())
+      for (const APFloat &v : dense.getValues<APFloat>())
+        t.f()[k++] = v.convertToDouble();
+    else
+      for (const APInt &v : dense.getValues<APInt>())
+        t.i()[k++] = *dtype == DType::Bool || *dtype == DType::U8
+                         ? v.getZExtValue()
+                         : v.getSExtValue();
+    return t;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return makeError("unsupported constant attribute");
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!blob)
+    return makeError("constant '" + resource.getRawHandle().getKey() +
+                     "' has no data (were its weights elided when printing?)");
+  ArrayRef<char> data = blob->getData();
+  unsigned bytes = type.getElementTypeBitWidth() / 8;
+  if (bytes == 0 || static_cast<int64_t>(data.size()) != n * bytes)
+    return makeError("constant '" + resource.getRawHandle().getKey() +
+                     "' holds the wrong number of bytes");
+  for (int64_t k = 0; k < n; ++k) {
+    const char *p = data.data() + k * bytes;
+    if (t.isFloat()) {
+      t.f()[k] = decodeFloat(p, *dtype);
+      continue;
+    }
+    int64_t v = 0;
+    std::memcpy(&v, p, bytes);
+    if (bytes < 8 && *dtype != DType::U8 && *dtype != DType::Bool)
+      v = llvm::SignExtend64(v, bytes * 8);
+    t.i()[k] = v;
+  }
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// The ffn ops
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Rows of a tensor viewed as [rows, last dim].
+int64_t rowsOf(const Tensor &t) {
+  return t.rank() ? t.numElements() / t.dim(-1) : 1;
+}
+
+/// out[m, n] = x[m, k] · W (+ bias), W [k, n] or [n, k] when transposed.
+Tensor linear(const Tensor &x, const Tensor &w, const Tensor *bias,
+              bool transposed) {
+  int64_t k = x.dim(-1), n = transposed ? w.dim(0) : w.dim(1);
+  int64_t m = rowsOf(x);
+  std::vector<int64_t> shape(x.shape().begin(), x.shape().end());
+  shape.back() = n;
+  Tensor out(DType::F32, shape);
+  if (bias)
+    for (int64_t r = 0; r < m; ++r)
+      std::copy(bias->f().begin(), bias->f().end(), out.f().begin() + r * n);
+  if (m && n)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans,
+                transposed ? CblasTrans : CblasNoTrans, m, n, k, 1.0f,
+                x.f().data(), k, w.f().data(), transposed ? k : n,
+                bias ? 1.0f : 0.0f, out.f().data(), n);
+  return out;
+}
+
+double activate(Activation kind, double x) {
+  switch (kind) {
+  case Activation::silu:
+    return x / (1.0 + std::exp(-x));
+  case Activation::gelu:
+    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  case Activation::gelu_tanh:
+    return 0.5 * x *
+           (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
+  case Activation::relu:
+    return x > 0 ? x : 0;
+  }
+  return x;
+}
+
+Tensor activation(Activation kind, Tensor x) {
+  for (float &v : x.f())
+    v = activate(kind, v);
+  return x;
+}
+
+Tensor rmsNorm(const Tensor &x, const Tensor &g, double eps, bool unitOffset) {
+  Tensor out(DType::F32, std::vector<int64_t>(x.shape()));
+  int64_t d = x.dim(-1);
+  for (int64_t r = 0, rows = rowsOf(x); r < rows; ++r) {
+    const float *in = x.f().data() + r * d;
+    double sq = 0;
+    for (int64_t k = 0; k < d; ++k)
+      sq += static_cast<double>(in[k]) * in[k];
+    double scale = 1.0 / std::sqrt(sq / d + eps);
+    for (int64_t k = 0; k < d; ++k)
+      out.f()[r * d + k] =
+          in[k] * scale * (unitOffset ? 1.0 + g.f()[k] : g.f()[k]);
+  }
+  return out;
+}
+
+Tensor layerNorm(const Tensor &x, const Tensor &g, const Tensor *b,
+                 double eps) {
+  Tensor out(DType::F32, std::vector<int64_t>(x.shape()));
+  int64_t d = x.dim(-1);
+  for (int64_t r = 0, rows = rowsOf(x); r < rows; ++r) {
+    const float *in = x.f().data() + r * d;
+    double sum = 0, sq = 0;
+    for (int64_t k = 0; k < d; ++k)
+      sum += in[k];
+    double mean = sum / d;
+    for (int64_t k = 0; k < d; ++k)
+      sq += (in[k] - mean) * (in[k] - mean);
+    double scale = 1.0 / std::sqrt(sq / d + eps);
+    for (int64_t k = 0; k < d; ++k)
+      out.f()[r * d + k] =
+          (in[k] - mean) * scale * g.f()[k] + (b ? b->f()[k] : 0.0);
+  }
+  return out;
+}
+
+/// (act(z·Wg + bg) ⊙ (z·Wu + bu))·Wd + bd, or act(z·Wu + bu)·Wd + bd.
+template <typename OpTy>
+Tensor mlp(OpTy op, const Tensor &z,
+           llvm::function_ref<const Tensor *(Value)> get) {
+  Tensor up = linear(z, *get(op.getUpWeight()), get(op.getUpBias()), false);
+  Activation kind = op.getActivation();
+  if (Value gateWeight = op.getGateWeight()) {
+    Tensor gate = linear(z, *get(gateWeight), get(op.getGateBias()), false);
+    for (size_t k = 0; k < up.f().size(); ++k)
+      up.f()[k] *= activate(kind, gate.f()[k]);
+  } else {
+    up = activation(kind, std::move(up));
+  }
+  return linear(up, *get(op.getDownWeight()), get(op.getDownBias()), false);
+}
+
+Tensor attention(AttentionOp op, const Tensor &q, const Tensor &k,
+                 const Tensor &v) {
+  int64_t batch = q.dim(0), seq = q.dim(1);
+  int64_t heads = op.getNumHeads(), kvHeads = op.getNumKvHeads();
+  int64_t d = q.dim(2) / heads, group = heads / kvHeads;
+  int64_t qStride = heads * d, kvStride = kvHeads * d;
+  float scale = op.getScale().convertToFloat();
+  Tensor out(DType::F32, std::vector<int64_t>(q.shape()));
+  std::vector<float> scores(seq * seq);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t h = 0; h < heads; ++h) {
+      int64_t kvh = h / group;
+      const float *qh = q.f().data() + b * seq * qStride + h * d;
+      const float *kh = k.f().data() + b * seq * kvStride + kvh * d;
+      const float *vh = v.f().data() + b * seq * kvStride + kvh * d;
+      float *oh = out.f().data() + b * seq * qStride + h * d;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, seq, seq, d, scale,
+                  qh, qStride, kh, kvStride, 0.0f, scores.data(), seq);
+      for (int64_t i = 0; i < seq; ++i) {
+        float *row = scores.data() + i * seq;
+        int64_t visible = op.getCausal() ? i + 1 : seq;
+        double maxValue = -std::numeric_limits<double>::infinity();
+        for (int64_t j = 0; j < visible; ++j)
+          maxValue = std::max<double>(maxValue, row[j]);
+        double sum = 0;
+        for (int64_t j = 0; j < visible; ++j)
+          sum += std::exp(row[j] - maxValue);
+        for (int64_t j = 0; j < seq; ++j)
+          row[j] = j < visible ? std::exp(row[j] - maxValue) / sum : 0.0f;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, seq, d, seq, 1.0f,
+                  scores.data(), seq, vh, kvStride, 0.0f, oh, qStride);
+    }
+  return out;
+}
+
+Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin) {
+  int64_t batch = x.dim(0), seq = x.dim(1), d = cos.dim(-1);
+  int64_t heads = x.dim(2) / d, half = d / 2;
+  bool perBatch = cos.rank() == 3 && cos.dim(0) != 1;
+  Tensor out(DType::F32, std::vector<int64_t>(x.shape()));
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t s = 0; s < seq; ++s) {
+      int64_t table = ((perBatch ? b : 0) * seq + s) * d;
+      for (int64_t h = 0; h < heads; ++h) {
+        int64_t at = (b * seq + s) * x.dim(2) + h * d;
+        for (int64_t j = 0; j < d; ++j) {
+          double rotated = j < half ? -x.f()[at + j + half]
+                                    : x.f()[at + j - half];
+          out.f()[at + j] = x.f()[at + j] * cos.f()[table + j] +
+                            rotated * sin.f()[table + j];
+        }
+      }
+    }
+  return out;
+}
+
+std::string locationString(Location loc) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  loc.print(os);
+  return s;
+}
+
+} // namespace
+
+llvm::Expected<std::vector<Tensor>>
+mlir::ffn::ref::evaluateOp(Operation *op,
+                           llvm::ArrayRef<const Tensor *> operands) {
+  llvm::DenseMap<Value, const Tensor *> byValue;
+  for (auto [value, tensor] : llvm::zip(op->getOperands(), operands))
+    byValue[value] = tensor;
+  auto get = [&](Value v) -> const Tensor * {
+    return v ? byValue.lookup(v) : nullptr;
+  };
+  // Narrow float results are rounded as the model's dtype would be.
+  auto finish = [&](Tensor t) -> llvm::Expected<std::vector<Tensor>> {
+    auto dtype = dtypeOf(
+        cast<ShapedType>(op->getResult(0).getType()).getElementType());
+    if (!dtype)
+      return dtype.takeError();
+    std::vector<Tensor> results;
+    results.push_back(*dtype == DType::F32 ? std::move(t) : t.cast(*dtype));
+    return results;
+  };
+
+  return llvm::TypeSwitch<Operation *, llvm::Expected<std::vector<Tensor>>>(op)
+      .Case([&](NodeOp node) { return evaluateNode(node, operands); })
+      .Case([&](arith::ConstantOp constant) -> llvm::Expected<std::vector<Tensor>> {
+        auto t = tensorFromAttr(constant.getValue());
+        if (!t)
+          return t.takeError();
+        return finish(std::move(*t));
+      })
+      .Case([&](tensor::ExtractSliceOp slice)
+                -> llvm::Expected<std::vector<Tensor>> {
+        if (!slice.getOffsets().empty() || !slice.getSizes().empty() ||
+            !slice.getStrides().empty())
+          return makeError("dynamic tensor.extract_slice is not supported");
+        const Tensor &x = *operands[0];
+        std::vector<int64_t> shape(slice.getStaticSizes().begin(),
+                                   slice.getStaticSizes().end());
+        Tensor out(x.dtype(), shape);
+        std::vector<int64_t> strides = stridesOf(x.shape());
+        std::vector<int64_t> index(shape.size(), 0);
+        for (int64_t e = 0, n = out.numElements(); e < n; ++e) {
+          int64_t from = 0;
+          for (size_t k = 0; k < index.size(); ++k)
+            from += (slice.getStaticOffsets()[k] +
+                     index[k] * slice.getStaticStrides()[k]) *
+                    strides[k];
+          if (out.isFloat())
+            out.f()[e] = x.f()[from];
+          else
+            out.i()[e] = x.i()[from];
+          for (int64_t k = shape.size() - 1; k >= 0; --k) {
+            if (++index[k] < shape[k])
+              break;
+            index[k] = 0;
+          }
+        }
+        return finish(std::move(out));
+      })
+      .Case([&](RMSNormOp norm) {
+        return finish(rmsNorm(*get(norm.getInput()), *get(norm.getWeight()),
+                              norm.getEpsilon().convertToDouble(),
+                              norm.getUnitOffset()));
+      })
+      .Case([&](LayerNormOp norm) {
+        return finish(layerNorm(*get(norm.getInput()), *get(norm.getWeight()),
+                                get(norm.getBias()),
+                                norm.getEpsilon().convertToDouble()));
+      })
+      .Case([&](MatmulOp matmul) {
+        return finish(linear(*get(matmul.getInput()), *get(matmul.getWeight()),
+                             get(matmul.getBias()),
+                             matmul.getTransposeWeight()));
+      })
+      .Case([&](MLPOp op) {
+        return finish(mlp(op, *get(op.getInput()), get));
+      })
+      .Case([&](FFNBlockOp op) {
+        const Tensor &x = *get(op.getInput());
+        double eps = op.getEpsilon().convertToDouble();
+        Tensor normed =
+            op.getNormKind() == NormKind::rms
+                ? rmsNorm(x, *get(op.getNormWeight()), eps, op.getUnitOffset())
+                : layerNorm(x, *get(op.getNormWeight()), get(op.getNormBias()),
+                            eps);
+        Tensor out = mlp(op, normed, get);
+        for (size_t k = 0; k < out.f().size(); ++k)
+          out.f()[k] += x.f()[k];
+        return finish(std::move(out));
+      })
+      .Case([&](ActivationOp op) {
+        return finish(activation(op.getKind(), *get(op.getInput())));
+      })
+      .Case([&](AttentionOp op) {
+        return finish(attention(op, *get(op.getQuery()), *get(op.getKey()),
+                                *get(op.getValue())));
+      })
+      .Case([&](RoPEOp op) {
+        return finish(
+            rope(*get(op.getInput()), *get(op.getCos()), *get(op.getSin())));
+      })
+      .Case([&](EmbeddingOp op) -> llvm::Expected<std::vector<Tensor>> {
+        const Tensor &table = *get(op.getTable()), &ids = *get(op.getIds());
+        int64_t vocab = table.dim(0), d = table.dim(1);
+        std::vector<int64_t> shape(ids.shape().begin(), ids.shape().end());
+        shape.push_back(d);
+        Tensor out(DType::F32, shape);
+        for (int64_t k = 0; k < ids.numElements(); ++k) {
+          int64_t id = ids.getInt(k);
+          if (id < 0 || id >= vocab)
+            return makeError(llvm::formatv(
+                "token id {0} is outside the vocabulary [0, {1})", id, vocab));
+          std::copy_n(table.f().begin() + id * d, d, out.f().begin() + k * d);
+        }
+        return finish(std::move(out));
+      })
+      .Default([&](Operation *other) -> llvm::Expected<std::vector<Tensor>> {
+        return makeError("the reference executor does not support '" +
+                         other->getName().getStringRef() + "'");
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Executor
+//===----------------------------------------------------------------------===//
+
+std::string Executor::argumentName(unsigned index) const {
+  if (auto name = func.getArgAttrOfType<StringAttr>(index, "ffn.name"))
+    return name.str();
+  return "arg" + std::to_string(index);
+}
+
+std::string Executor::resultName(unsigned index) const {
+  if (auto name = func.getResultAttrOfType<StringAttr>(index, "ffn.name"))
+    return name.str();
+  return "result" + std::to_string(index);
+}
+
+static std::string typeString(DType dtype, ArrayRef<int64_t> shape) {
+  std::string s = dtypeName(dtype).str() + " [";
+  for (size_t k = 0; k < shape.size(); ++k)
+    s += (k ? ", " : "") +
+         (ShapedType::isDynamic(shape[k]) ? std::string("?")
+                                          : std::to_string(shape[k]));
+  return s + "]";
+}
+
+llvm::Error Executor::checkInputs(llvm::ArrayRef<Tensor> inputs) const {
+  if (inputs.size() != func.getNumArguments())
+    return makeError(llvm::formatv("the model takes {0} input(s), {1} given",
+                                   func.getNumArguments(), inputs.size()));
+  for (auto [index, arg] : llvm::enumerate(func.getArguments())) {
+    auto type = cast<RankedTensorType>(arg.getType());
+    auto dtype = dtypeOf(type.getElementType());
+    if (!dtype)
+      return dtype.takeError();
+    const Tensor &t = inputs[index];
+    bool ok = t.dtype() == *dtype && t.rank() == type.getRank();
+    for (int64_t k = 0; ok && k < t.rank(); ++k)
+      ok = type.isDynamicDim(k) || type.getDimSize(k) == t.dim(k);
+    if (!ok)
+      return makeError("input '" + argumentName(index) + "' must be " +
+                       typeString(*dtype, type.getShape()) + ", got " +
+                       typeString(t.dtype(), t.shape()));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<Tensor>>
+Executor::run(llvm::ArrayRef<Tensor> inputs) {
+  if (llvm::Error error = checkInputs(inputs))
+    return std::move(error);
+  Block &body = func.getBody().front();
+
+  // Free every value after its last use to keep memory at the working set.
+  llvm::DenseMap<Value, Operation *> lastUse;
+  for (Operation &op : body)
+    for (Value operand : op.getOperands())
+      lastUse[operand] = &op;
+
+  llvm::DenseMap<Value, Tensor> values;
+  for (auto [arg, tensor] : llvm::zip(body.getArguments(), inputs))
+    values[arg] = tensor;
+
+  for (Operation &op : body) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      std::vector<Tensor> results;
+      for (Value v : ret.getOperands())
+        results.push_back(values[v]);
+      return results;
+    }
+    std::vector<const Tensor *> operands;
+    for (Value operand : op.getOperands())
+      operands.push_back(&values[operand]);
+    auto results = evaluateOp(&op, operands);
+    if (!results) {
+      std::string message = llvm::toString(results.takeError());
+      // Name the model input behind an out-of-range token id.
+      if (auto embedding = dyn_cast<EmbeddingOp>(op))
+        if (auto arg = dyn_cast<BlockArgument>(embedding.getIds()))
+          message += " in input '" + argumentName(arg.getArgNumber()) + "'";
+      return makeError(op.getName().getStringRef() + " at " +
+                       locationString(op.getLoc()) + ": " + message);
+    }
+    if (hook)
+      hook(&op, *results);
+    for (auto [result, tensor] : llvm::zip(op.getResults(), *results))
+      values[result] = std::move(tensor);
+    for (Value operand : op.getOperands())
+      if (lastUse.lookup(operand) == &op)
+        values.erase(operand);
+  }
+  return makeError("function has no return");
+}
