@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RaiseUtils.h"
+
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
 #include "ffn/Transforms/Passes.h"
 
@@ -25,114 +27,6 @@ namespace mlir::ffn {
 
 using namespace mlir;
 using namespace mlir::ffn;
-
-//===----------------------------------------------------------------------===//
-// Matching helpers
-//===----------------------------------------------------------------------===//
-
-/// The ffn.node of type `opType` that defines `v`, or null.
-static NodeOp nodeOf(Value v, StringRef opType) {
-  auto node = v ? v.getDefiningOp<NodeOp>() : NodeOp();
-  return node && node.getOpType() == opType ? node : NodeOp();
-}
-
-/// Like nodeOf, but only when `v` has no other use: the node is folded into
-/// the op being built.
-static NodeOp soleNodeOf(Value v, StringRef opType) {
-  return v && v.hasOneUse() ? nodeOf(v, opType) : NodeOp();
-}
-
-template <typename OpTy>
-static OpTy soleOpOf(Value v) {
-  return v && v.hasOneUse() ? v.getDefiningOp<OpTy>() : OpTy();
-}
-
-static RankedTensorType typeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-static bool isConstant(Value v) { return matchPattern(v, m_Constant()); }
-
-/// The value of a floating-point constant holding one value (any shape).
-static std::optional<double> splatFloat(Value v) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
-    return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToDouble();
-}
-
-static bool isSplat(Value v, double expected, double relTol = 1e-6) {
-  std::optional<double> value = splatFloat(v);
-  return value && std::abs(*value - expected) <= relTol * std::abs(expected);
-}
-
-/// The values of an integer constant.
-static std::optional<SmallVector<int64_t>> intConstant(Value v) {
-  DenseIntElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  return llvm::to_vector(llvm::map_range(
-      attr.getValues<APInt>(), [](const APInt &i) { return i.getSExtValue(); }));
-}
-
-static int64_t intAttr(NodeOp node, StringRef name, int64_t otherwise) {
-  auto attr = dyn_cast_or_null<IntegerAttr>(node.getOnnxAttr(name));
-  return attr ? attr.getInt() : otherwise;
-}
-
-/// The two inputs of a commutative binary node, tried in both orders.
-template <typename Fn>
-static bool matchEitherOrder(NodeOp node, Fn fn) {
-  if (node.getInputs().size() != 2)
-    return false;
-  Value a = node.getInputs()[0], b = node.getInputs()[1];
-  return fn(a, b) || fn(b, a);
-}
-
-/// Flattens a tree of single-use Mul nodes rooted at `root` into its factors.
-static SmallVector<Value> productFactors(NodeOp root) {
-  SmallVector<Value> factors;
-  std::function<void(Value, bool)> visit = [&](Value v, bool isRoot) {
-    NodeOp mul = isRoot ? root : soleNodeOf(v, "Mul");
-    if (!mul || mul.getInputs().size() != 2 ||
-        typeOf(mul.getOutputs()[0]) != typeOf(root.getOutputs()[0])) {
-      factors.push_back(v);
-      return;
-    }
-    for (Value input : mul.getInputs())
-      visit(input, false);
-  };
-  visit(root.getOutputs()[0], true);
-  return factors;
-}
-
-/// Removes from `factors` one element that satisfies `pred`, returning it.
-template <typename Pred>
-static Value takeFactor(SmallVectorImpl<Value> &factors, Pred pred) {
-  for (auto *it = factors.begin(); it != factors.end(); ++it) {
-    if (pred(*it)) {
-      Value v = *it;
-      factors.erase(it);
-      return v;
-    }
-  }
-  return nullptr;
-}
-
-/// True when `axes` (attribute before opset 18, input since) names only the
-/// last dimension of a tensor of rank `rank`.
-static bool reducesLastAxis(NodeOp reduce, int64_t rank) {
-  std::optional<SmallVector<int64_t>> axes;
-  if (reduce.getInputs().size() > 1) {
-    axes = intConstant(reduce.getInputs()[1]);
-  } else if (auto attr = dyn_cast_or_null<DenseI64ArrayAttr>(
-                 reduce.getOnnxAttr("axes"))) {
-    axes = SmallVector<int64_t>(attr.asArrayRef());
-  }
-  return axes && axes->size() == 1 &&
-         ((*axes)[0] == -1 || (*axes)[0] == rank - 1) &&
-         intAttr(reduce, "keepdims", 1) == 1;
-}
 
 namespace {
 
@@ -666,6 +560,7 @@ struct RaisePass : public ffn::impl::FFNRaiseBase<RaisePass> {
     patterns.add<RaiseEmbedding, RaiseMatMul, RaiseGemm, RaiseMatMulBias,
                  RaiseFlattenedMatMul, RaiseRMSNorm, RaiseLayerNorm,
                  RaiseActivation, RaiseRelu, RaiseMLP, RaiseFFNBlock>(context);
+    populateRaiseAttentionPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
