@@ -18,12 +18,18 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Unit",
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ffnc_src_root", config.ffnc_src_root))
+config.substitutions.append(
+    ("%models", os.path.join(config.ffnc_src_root, "test", "models")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+# FileCheck, not, split-file and friends come from LLVM's tool folder.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.ffnc_tools_dir, config.llvm_tools_dir]
-tools = [ToolSubst("ffn-opt", unresolved="fatal")]
+tools = [ToolSubst(name, unresolved="fatal")
+         for name in ("ffn-opt", "ffnc", "ffn-run")]
+tools.append(ToolSubst("split-file", unresolved="fatal"))
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 

@@ -323,6 +323,17 @@ mlir::ffn::ref::evaluateOp(Operation *op,
           return t.takeError();
         return finish(std::move(*t));
       })
+      .Case([&](tensor::CastOp cast) -> llvm::Expected<std::vector<Tensor>> {
+        // Only static extents change; check that the data has them.
+        auto type = cast.getType();
+        const Tensor &x = *operands[0];
+        for (int64_t k = 0; k < type.getRank(); ++k)
+          if (!type.isDynamicDim(k) && type.getDimSize(k) != x.dim(k))
+            return makeError("tensor.cast to a static extent the data does "
+                             "not have: " +
+                             x.shapeString());
+        return finish(x);
+      })
       .Case([&](tensor::ExtractSliceOp slice)
                 -> llvm::Expected<std::vector<Tensor>> {
         if (!slice.getOffsets().empty() || !slice.getSizes().empty() ||

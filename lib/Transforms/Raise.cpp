@@ -117,12 +117,14 @@ struct RaiseMatMulBias : NodePattern {
           matmul = soleOpOf<MatmulOp>(a);
           bias = b;
           return matmul && !matmul.getBias() && isConstant(b) &&
-                 typeOf(b).getRank() == 1 && a.getType() == result.getType();
+                 typeOf(b).getRank() == 1 &&
+                 castCompatible(a.getType(), result.getType());
         }))
       return failure();
-    rewriter.replaceOpWithNewOp<MatmulOp>(
-        node, result.getType(), matmul.getInput(), matmul.getWeight(), bias,
-        matmul.getTransposeWeight());
+    replaceWithCast(rewriter, node,
+                    MatmulOp::create(rewriter, node.getLoc(), matmul.getType(),
+                                     matmul.getInput(), matmul.getWeight(),
+                                     bias, matmul.getTransposeWeight()));
     return success();
   }
 };
@@ -252,11 +254,13 @@ struct RaiseRMSNorm : NodePattern {
     RankedTensorType gainType = typeOf(gain);
     if (!isConstant(gain) || gainType.getRank() != 1 ||
         gainType.getElementType() != typeOf(x).getElementType() ||
-        x.getType() != result.getType())
+        !castCompatible(x.getType(), result.getType()))
       return failure();
-    rewriter.replaceOpWithNewOp<RMSNormOp>(
-        node, result.getType(), x, gain, rewriter.getF32FloatAttr(invRMS->second),
-        unitOffset ? rewriter.getUnitAttr() : UnitAttr());
+    replaceWithCast(rewriter, node,
+                    RMSNormOp::create(
+                        rewriter, node.getLoc(), x.getType(), x, gain,
+                        rewriter.getF32FloatAttr(invRMS->second),
+                        unitOffset ? rewriter.getUnitAttr() : UnitAttr()));
     return success();
   }
 };
@@ -362,8 +366,9 @@ struct RaiseActivation : NodePattern {
                         PatternRewriter &rewriter) const override {
     SmallVector<Value> factors = productFactors(node);
     auto replace = [&](Value x, Activation kind) {
-      rewriter.replaceOpWithNewOp<ActivationOp>(node, result.getType(), kind,
-                                                x);
+      replaceWithCast(rewriter, node,
+                      ActivationOp::create(rewriter, node.getLoc(),
+                                           x.getType(), kind, x));
       return success();
     };
     // SiLU: exactly x and Sigmoid(x).
@@ -371,7 +376,7 @@ struct RaiseActivation : NodePattern {
       for (int i = 0; i < 2; ++i) {
         NodeOp sigmoid = soleNodeOf(factors[i], "Sigmoid");
         if (sigmoid && sigmoid.getInputs()[0] == factors[1 - i] &&
-            factors[1 - i].getType() == result.getType())
+            castCompatible(factors[1 - i].getType(), result.getType()))
           return replace(factors[1 - i], Activation::silu);
       }
       return failure();
@@ -382,7 +387,7 @@ struct RaiseActivation : NodePattern {
       return failure();
     for (int i = 0; i < 2; ++i) {
       Value x = factors[1 - i];
-      if (x.getType() != result.getType())
+      if (!castCompatible(x.getType(), result.getType()))
         continue;
       if (Value arg = onePlus(factors[i], "Erf"); arg && erfArgument(arg) == x)
         return replace(x, Activation::gelu);
@@ -522,7 +527,7 @@ struct RaiseFFNBlock : NodePattern {
     if (!matchEitherOrder(node, [&](Value a, Value b) {
           mlp = soleOpOf<MLPOp>(b);
           if (!mlp || !mlp.getInput().hasOneUse() ||
-              a.getType() != result.getType())
+              !castCompatible(a.getType(), result.getType()))
             return false;
           norm = mlp.getInput().getDefiningOp();
           x = a;
@@ -535,11 +540,14 @@ struct RaiseFFNBlock : NodePattern {
       return failure();
     auto create = [&](NormKind kind, Value weight, Value bias, FloatAttr eps,
                       UnitAttr unitOffset) {
-      rewriter.replaceOpWithNewOp<FFNBlockOp>(
-          node, result.getType(), x, NormKindAttr::get(getContext(), kind),
-          weight, bias, eps, unitOffset, mlp.getGateWeight(),
-          mlp.getGateBias(), mlp.getUpWeight(), mlp.getUpBias(),
-          mlp.getDownWeight(), mlp.getDownBias(), mlp.getActivationAttr());
+      replaceWithCast(
+          rewriter, node,
+          FFNBlockOp::create(rewriter, node.getLoc(), x.getType(), x,
+                             NormKindAttr::get(getContext(), kind), weight,
+                             bias, eps, unitOffset, mlp.getGateWeight(),
+                             mlp.getGateBias(), mlp.getUpWeight(),
+                             mlp.getUpBias(), mlp.getDownWeight(),
+                             mlp.getDownBias(), mlp.getActivationAttr()));
     };
     if (auto rms = dyn_cast<RMSNormOp>(norm))
       create(NormKind::rms, rms.getWeight(), Value(), rms.getEpsilonAttr(),

@@ -5,6 +5,7 @@
 
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -115,6 +116,22 @@ inline bool reducesLastAxis(NodeOp reduce, int64_t rank) {
   return axes && axes->size() == 1 &&
          ((*axes)[0] == -1 || (*axes)[0] == rank - 1) &&
          intAttr(reduce, "keepdims", 1) == 1;
+}
+
+/// The exporter's value types are sometimes more static than the values a
+/// pattern replaces them with (a batch of 1 learnt from broadcasting, say).
+inline bool castCompatible(Type from, Type to) {
+  return from == to || tensor::CastOp::areCastCompatible(from, to);
+}
+
+/// Replaces `op`'s one result by `value`, through a tensor.cast when their
+/// types differ in static extents only.
+inline void replaceWithCast(PatternRewriter &rewriter, Operation *op,
+                            Value value) {
+  Type type = op->getResult(0).getType();
+  if (value.getType() != type)
+    value = tensor::CastOp::create(rewriter, op->getLoc(), type, value);
+  rewriter.replaceOp(op, value);
 }
 
 /// Adds the attention raising pattern (RaiseAttention.cpp).

@@ -21,6 +21,8 @@
 
 #include <chrono>
 
+#include <sys/resource.h>
+
 using namespace mlir;
 
 namespace {
@@ -53,8 +55,12 @@ public:
     double seconds = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();
-    llvm::errs() << llvm::formatv("[{0}/{1}] ({2:f1} s) {3}\n", ++current,
-                                  total, seconds, name);
+    // Peak resident memory so far; mapped weights count only once touched.
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    llvm::errs() << llvm::formatv("[{0}/{1}] ({2:f1} s, {3} MiB peak) {4}\n",
+                                  ++current, total, seconds,
+                                  usage.ru_maxrss / 1024, name);
   }
 
 private:
