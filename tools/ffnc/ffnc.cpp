@@ -7,7 +7,11 @@
 #include "ffn/Frontend/ONNXImporter.h"
 #include "ffn/Registration.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -42,14 +46,43 @@ llvm::cl::opt<Emit> emit(
     llvm::cl::init(Emit::FFN));
 llvm::cl::opt<bool> printSummary(
     "summary", llvm::cl::desc("Print a one-screen summary of the model"));
+llvm::cl::opt<bool> elideWeights(
+    "elide-weights",
+    llvm::cl::desc("Print large weights by name only, without their bytes "
+                   "(the output then cannot be run)"));
 llvm::cl::opt<bool> quiet("quiet",
                           llvm::cl::desc("Do not print the compile phases"));
+
+/// Weights larger than this are named, not printed, with --elide-weights.
+constexpr size_t kElideBytes = 1024;
+
+/// Replaces every large dense_resource constant by one that names a resource
+/// without data, so that printing never reads or hex-encodes the weights.
+void elideLargeWeights(ModuleOp module) {
+  auto &manager = DenseResourceElementsHandle::getManagerInterface(
+      module.getContext());
+  module.walk([&](arith::ConstantOp constant) {
+    auto attr = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
+    AsmResourceBlob *blob = attr ? attr.getRawHandle().getBlob() : nullptr;
+    if (!blob || blob->getData().size() <= kElideBytes)
+      return;
+    DenseResourceElementsHandle handle =
+        manager.insert(attr.getRawHandle().getKey());
+    constant.setValueAttr(DenseResourceElementsAttr::get(attr.getType(), handle));
+  });
+}
 
 /// Prints numbered phases with the time elapsed since the start.
 class Phases {
 public:
   explicit Phases(unsigned total) : total(total) {}
   void begin(llvm::StringRef name) {
+    print(llvm::formatv("[{0}/{1}]", ++current, total).str(), name);
+  }
+  void done() { print("[done]", "all phases"); }
+
+private:
+  void print(llvm::StringRef tag, llvm::StringRef name) {
     if (quiet)
       return;
     double seconds = std::chrono::duration<double>(
@@ -58,12 +91,10 @@ public:
     // Peak resident memory so far; mapped weights count only once touched.
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
-    llvm::errs() << llvm::formatv("[{0}/{1}] ({2:f1} s, {3} MiB peak) {4}\n",
-                                  ++current, total, seconds,
-                                  usage.ru_maxrss / 1024, name);
+    llvm::errs() << llvm::formatv("{0} ({1:f1} s, {2} MiB peak) {3}\n", tag,
+                                  seconds, usage.ru_maxrss / 1024, name);
   }
 
-private:
   unsigned total;
   unsigned current = 0;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -118,8 +149,15 @@ int main(int argc, char **argv) {
     llvm::errs() << "ffnc: error: " << errorMessage << "\n";
     return 1;
   }
+  if (elideWeights)
+    elideLargeWeights(**module);
+  else if (summary.weightBytes > (uint64_t(1) << 30))
+    llvm::errs() << "ffnc: note: printing " << (summary.weightBytes >> 20)
+                 << " MiB of weights as hex; --elide-weights prints their "
+                    "names only\n";
   (*module)->print(output->os());
   output->os() << "\n";
   output->keep();
+  phases.done();
   return 0;
 }
