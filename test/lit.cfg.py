@@ -28,9 +28,16 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.ffnc_tools_dir, config.llvm_tools_dir]
 tools = [ToolSubst(name, unresolved="fatal")
-         for name in ("ffn-opt", "ffnc", "ffn-run")]
+         for name in ("ffn-opt", "ffnc", "ffn-run", "onnx-node-test")]
 tools.append(ToolSubst("split-file", unresolved="fatal"))
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+
+# ONNX's node tests, from Debian's libonnx-testdata.
+onnx_node_tests = "/usr/share/libonnx-testdata/data/node"
+if os.path.isdir(onnx_node_tests):
+    config.available_features.add("onnx-testdata")
+    config.substitutions.append(("%onnx_node_tests", onnx_node_tests))
 
 
 def gpu_available():

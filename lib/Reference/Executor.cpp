@@ -41,8 +41,16 @@ llvm::Expected<DType> mlir::ffn::ref::dtypeOf(Type type) {
     return DType::I64;
   if (type.isSignlessInteger(32) || type.isSignedInteger(32))
     return DType::I32;
+  if (type.isSignlessInteger(16) || type.isSignedInteger(16))
+    return DType::I16;
   if (type.isSignlessInteger(8) || type.isSignedInteger(8))
     return DType::I8;
+  if (type.isUnsignedInteger(64))
+    return DType::U64;
+  if (type.isUnsignedInteger(32))
+    return DType::U32;
+  if (type.isUnsignedInteger(16))
+    return DType::U16;
   if (type.isUnsignedInteger(8))
     return DType::U8;
   std::string name;
@@ -94,8 +102,9 @@ llvm::Expected<Tensor> mlir::ffn::ref::tensorFromAttr(Attribute attr) {
         t.f()[k++] = v.convertToDouble();
     else
       for (const APInt &v : dense.getValues<APInt>())
-        t.i()[k++] = *dtype == DType::Bool || *dtype == DType::U8
-                         ? v.getZExtValue()
+        t.i()[k++] = type.getElementType().isUnsignedInteger() ||
+                             *dtype == DType::Bool
+                         ? static_cast<int64_t>(v.getZExtValue())
                          : v.getSExtValue();
     return t;
   }
@@ -119,7 +128,8 @@ llvm::Expected<Tensor> mlir::ffn::ref::tensorFromAttr(Attribute attr) {
     }
     int64_t v = 0;
     std::memcpy(&v, p, bytes);
-    if (bytes < 8 && *dtype != DType::U8 && *dtype != DType::Bool)
+    if (bytes < 8 && !type.getElementType().isUnsignedInteger() &&
+        *dtype != DType::Bool)
       v = llvm::SignExtend64(v, bytes * 8);
     t.i()[k] = v;
   }

@@ -25,6 +25,10 @@ llvm::StringRef mlir::ffn::ref::dtypeName(DType dtype) {
   case DType::F64: return "float64";
   case DType::I64: return "int64";
   case DType::I32: return "int32";
+  case DType::I16: return "int16";
+  case DType::U64: return "uint64";
+  case DType::U32: return "uint32";
+  case DType::U16: return "uint16";
   case DType::I8: return "int8";
   case DType::U8: return "uint8";
   case DType::Bool: return "bool";
@@ -88,6 +92,9 @@ static float roundTo(float value, DType dtype) {
 static int64_t wrapTo(int64_t value, DType dtype) {
   switch (dtype) {
   case DType::I32: return static_cast<int32_t>(value);
+  case DType::I16: return static_cast<int16_t>(value);
+  case DType::U32: return static_cast<uint32_t>(value);
+  case DType::U16: return static_cast<uint16_t>(value);
   case DType::I8: return static_cast<int8_t>(value);
   case DType::U8: return static_cast<uint8_t>(value);
   case DType::Bool: return value != 0;
@@ -136,7 +143,8 @@ static const struct {
 } kNpyTypes[] = {
     {"<f4", DType::F32, 4},  {"<f2", DType::F16, 2}, {"<f8", DType::F64, 8},
     {"<i8", DType::I64, 8},  {"<i4", DType::I32, 4}, {"|i1", DType::I8, 1},
-    {"|u1", DType::U8, 1},   {"|b1", DType::Bool, 1},
+    {"|u1", DType::U8, 1},   {"|b1", DType::Bool, 1}, {"<i2", DType::I16, 2},
+    {"<u2", DType::U16, 2},  {"<u4", DType::U32, 4},  {"<u8", DType::U64, 8},
 };
 
 llvm::Expected<Tensor> mlir::ffn::ref::readNpy(llvm::StringRef path) {
@@ -233,22 +241,19 @@ llvm::Expected<Tensor> mlir::ffn::ref::readNpy(llvm::StringRef path) {
                      .convertToFloat();
       break;
     }
-    case DType::I64: {
-      int64_t v;
-      std::memcpy(&v, p, 8);
-      t.i()[k] = v;
+    default: {
+      // Integers: little-endian, sign-extended unless unsigned or bool.
+      uint64_t v = 0;
+      std::memcpy(&v, p, type->bytes);
+      bool isSigned = type->dtype == DType::I64 || type->dtype == DType::I32 ||
+                      type->dtype == DType::I16 || type->dtype == DType::I8;
+      t.i()[k] = isSigned && type->bytes < 8
+                     ? llvm::SignExtend64(v, type->bytes * 8)
+                     : static_cast<int64_t>(v);
+      if (type->dtype == DType::Bool)
+        t.i()[k] = v != 0;
       break;
     }
-    case DType::I32: {
-      int32_t v;
-      std::memcpy(&v, p, 4);
-      t.i()[k] = v;
-      break;
-    }
-    case DType::I8: t.i()[k] = static_cast<int8_t>(*p); break;
-    case DType::U8: t.i()[k] = static_cast<uint8_t>(*p); break;
-    case DType::Bool: t.i()[k] = *p != 0; break;
-    case DType::BF16: break;
     }
   }
   return t;
@@ -303,19 +308,12 @@ llvm::Error mlir::ffn::ref::writeNpy(llvm::StringRef path,
       os.write(reinterpret_cast<const char *>(&bits), 2);
       break;
     }
-    case DType::I64: {
+    default: {
+      // Integers: the low bytes of the little-endian int64.
       int64_t v = tensor.i()[k];
-      os.write(reinterpret_cast<const char *>(&v), 8);
+      os.write(reinterpret_cast<const char *>(&v), type->bytes);
       break;
     }
-    case DType::I32: {
-      int32_t v = tensor.i()[k];
-      os.write(reinterpret_cast<const char *>(&v), 4);
-      break;
-    }
-    default:
-      os << static_cast<char>(tensor.i()[k]);
-      break;
     }
   }
   if (os.has_error())

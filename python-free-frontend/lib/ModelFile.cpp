@@ -319,16 +319,6 @@ ModelFile::getInitializerBytes(unsigned index) const {
     bytes = TensorBytes{llvm::ArrayRef<char>(tensor.raw_data().data(),
                                              tensor.raw_data().size()),
                         nullptr};
-  } else {
-    return std::optional<TensorBytes>();
   }
-  llvm::Expected<uint64_t> expected = expectedBytes(tensor);
-  if (!expected)
-    return expected.takeError();
-  if (bytes->data.size() != *expected)
-    return makeError(llvm::formatv("initializer '{0}' holds {1} bytes of raw "
-                                   "data but its shape needs {2}",
-                                   tensor.name(), bytes->data.size(),
-                                   *expected));
   return bytes;
 }

@@ -69,28 +69,45 @@ static bool isDefaultDomain(StringRef domain) {
 
 namespace {
 
-class Importer {
+/// Converts ONNX tensors and types to MLIR; errors are located by the name
+/// of the tensor or value at `path`.
+class TensorImporter {
 public:
-  Importer(MLIRContext *context, const ModelFile &file)
-      : context(context), file(file), builder(context) {}
+  TensorImporter(MLIRContext *context, StringRef path)
+      : context(context), path(path.str()), builder(context) {}
 
-  FailureOr<OwningOpRef<ModuleOp>> run(ModelSummary *summary);
-
-private:
   Location nameLoc(StringRef name) {
     return NameLoc::get(StringAttr::get(context, name),
-                        FileLineColLoc::get(context, file.getPath(), 0, 0));
+                        FileLineColLoc::get(context, path, 0, 0));
   }
   InFlightDiagnostic error(StringRef name, const Twine &message) {
     return emitError(nameLoc(name)) << message;
   }
 
-  LogicalResult checkSupport(int64_t opset);
   FailureOr<Type> elementType(int32_t dataType, StringRef what);
-  FailureOr<RankedTensorType> valueType(const onnx::ValueInfoProto &info);
   FailureOr<RankedTensorType> tensorType(const onnx::TensorProto &tensor);
+  /// `bytes` holds raw little-endian data (mapped, or copied when it has no
+  /// owner); without it the typed *_data fields are read.
   FailureOr<ElementsAttr> tensorAttr(const onnx::TensorProto &tensor,
                                      std::optional<TensorBytes> bytes);
+
+protected:
+  MLIRContext *context;
+  std::string path;
+  OpBuilder builder;
+};
+
+class Importer : public TensorImporter {
+public:
+  Importer(MLIRContext *context, const ModelFile &file)
+      : TensorImporter(context, file.getPath()), file(file) {}
+
+  FailureOr<OwningOpRef<ModuleOp>> run(ModelSummary *summary);
+
+private:
+
+  LogicalResult checkSupport(int64_t opset);
+  FailureOr<RankedTensorType> valueType(const onnx::ValueInfoProto &info);
   FailureOr<Attribute> convertAttribute(const onnx::AttributeProto &attr,
                                         StringRef node);
   LogicalResult importInitializers();
@@ -98,9 +115,7 @@ private:
   LogicalResult importNode(const onnx::NodeProto &node, int64_t opset);
   TensorSignature signature(const onnx::ValueInfoProto &info);
 
-  MLIRContext *context;
   const ModelFile &file;
-  OpBuilder builder;
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::ValueInfoProto *> valueInfos;
   ModelSummary stats;
@@ -144,7 +159,7 @@ LogicalResult Importer::checkSupport(int64_t opset) {
   return failure();
 }
 
-FailureOr<Type> Importer::elementType(int32_t dataType, StringRef what) {
+FailureOr<Type> TensorImporter::elementType(int32_t dataType, StringRef what) {
   switch (dataType) {
   case onnx::TensorProto::FLOAT:
     return builder.getF32Type();
@@ -202,7 +217,7 @@ Importer::valueType(const onnx::ValueInfoProto &info) {
 }
 
 FailureOr<RankedTensorType>
-Importer::tensorType(const onnx::TensorProto &tensor) {
+TensorImporter::tensorType(const onnx::TensorProto &tensor) {
   FailureOr<Type> element = elementType(tensor.data_type(), tensor.name());
   if (failed(element))
     return failure();
@@ -220,7 +235,7 @@ static std::string resourceKey(StringRef name) {
 }
 
 FailureOr<ElementsAttr>
-Importer::tensorAttr(const onnx::TensorProto &tensor,
+TensorImporter::tensorAttr(const onnx::TensorProto &tensor,
                      std::optional<TensorBytes> bytes) {
   FailureOr<RankedTensorType> type = tensorType(tensor);
   if (failed(type))
@@ -231,6 +246,12 @@ Importer::tensorAttr(const onnx::TensorProto &tensor,
 
   if (bytes) {
     ArrayRef<char> data = bytes->data;
+    uint64_t needed = count * std::max(1u, bitWidth / 8);
+    if (data.size() != needed)
+      return error(tensor.name(),
+                   llvm::formatv("tensor '{0}' holds {1} bytes of raw data "
+                                 "but its shape needs {2}",
+                                 tensor.name(), data.size(), needed));
     // Booleans are one byte each in ONNX but bit-packed in MLIR.
     if (element.isInteger(1)) {
       SmallVector<bool> flags(data.begin(), data.end());
@@ -584,6 +605,26 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(ModelSummary *summary) {
     *summary = std::move(stats);
   }
   return module;
+}
+
+FailureOr<ElementsAttr> mlir::ffn::readTensorFile(MLIRContext *context,
+                                                  StringRef path) {
+  TensorImporter importer(context, path);
+  auto bufferOr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+  if (!bufferOr)
+    return importer.error("", "cannot open '" + path +
+                                  "': " + bufferOr.getError().message());
+  onnx::TensorProto tensor;
+  if (!tensor.ParseFromArray((*bufferOr)->getBufferStart(),
+                             (*bufferOr)->getBufferSize()))
+    return importer.error("", "'" + path + "' is not a valid ONNX tensor");
+  std::optional<TensorBytes> bytes;
+  if (tensor.has_raw_data())
+    bytes = TensorBytes{ArrayRef<char>(tensor.raw_data().data(),
+                                       tensor.raw_data().size()),
+                        nullptr};
+  return importer.tensorAttr(tensor, bytes);
 }
 
 FailureOr<OwningOpRef<ModuleOp>>

@@ -20,7 +20,7 @@
 namespace mlir::ffn::ref {
 
 /// Element types as stored in files (npy, model inputs and outputs).
-enum class DType { F32, F16, BF16, F64, I64, I32, I8, U8, Bool };
+enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, U64, U32, U16, U8, Bool };
 
 llvm::StringRef dtypeName(DType dtype);
 bool isFloat(DType dtype);

@@ -13,6 +13,7 @@
 
 #include "ffn/Frontend/ModelSummary.h"
 
+#include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
@@ -32,6 +33,9 @@ llvm::ArrayRef<llvm::StringRef> getSupportedONNXOps();
 FailureOr<OwningOpRef<ModuleOp>> importONNXModel(MLIRContext *context,
                                                  StringRef path,
                                                  ModelSummary *summary = nullptr);
+
+/// Reads a serialized ONNX TensorProto (as ONNX's test data holds them).
+FailureOr<ElementsAttr> readTensorFile(MLIRContext *context, StringRef path);
 
 } // namespace mlir::ffn
 
