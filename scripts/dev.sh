@@ -46,9 +46,16 @@ build() {
 
 example() {
   build
-  local model="$root/test/models/example.mlir"
-  step "ffn-opt $model --ffn-print-chains --canonicalize"
-  "$build/bin/ffn-opt" "$model" --ffn-print-chains --canonicalize
+  local models="$root/test/models" bin="$build/bin"
+  step "ffnc: import and raise llama_noattn.onnx (a Llama whose layers 1-4 have no attention)"
+  "$bin/ffnc" "$models/llama_noattn.onnx" --summary --emit=ffn \
+    -o "$build/llama_noattn.ffn.mlir"
+  step "ffn-opt --ffn-print-chains: the runs of attention-free layers"
+  "$bin/ffn-opt" "$build/llama_noattn.ffn.mlir" --ffn-print-chains -o /dev/null
+  step "ffn-run --device=cpu: run it and compare with PyTorch"
+  "$bin/ffn-run" --device=cpu "$build/llama_noattn.ffn.mlir" \
+    --input input_ids="$models/llama_noattn.input.npy" \
+    --reference "$models/llama_noattn.ref.npy"
 }
 
 run_tests() {

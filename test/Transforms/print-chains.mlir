@@ -1,4 +1,9 @@
 // RUN: ffn-opt %s --split-input-file --ffn-print-chains -o /dev/null | FileCheck %s
+// RUN: ffn-opt %models/example.mlir --ffn-print-chains -o /dev/null | FileCheck %s --check-prefix=EXAMPLE
+
+// The dialect documentation's example: layers 1-4 without attention.
+// EXAMPLE: ffn chains: 1 run(s) among 6 ffn_block(s)
+// EXAMPLE-NEXT: run: blocks 1..4 (4 blocks), widths 176, 176, 176, 176
 
 // Layers 0-1 have attention, 2-5 are FFN-only, then attention again: one run
 // of the four attention-free layers, numbered by layer. Block 1 reads block 0's
