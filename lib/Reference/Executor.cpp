@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -134,6 +135,46 @@ llvm::Expected<Tensor> mlir::ffn::ref::tensorFromAttr(Attribute attr) {
     t.i()[k] = v;
   }
   return t;
+}
+
+DenseResourceElementsAttr mlir::ffn::ref::tensorToAttr(const Tensor &tensor,
+                                                      RankedTensorType type,
+                                                      StringRef name) {
+  Type element = type.getElementType();
+  size_t bytes = element.getIntOrFloatBitWidth() / 8;
+  std::vector<char> data(tensor.numElements() * bytes);
+  for (int64_t k = 0; k < tensor.numElements(); ++k) {
+    llvm::APFloat value(tensor.f()[k]);
+    bool lost;
+    value.convert(cast<FloatType>(element).getFloatSemantics(),
+                  llvm::APFloat::rmNearestTiesToEven, &lost);
+    uint64_t bits = value.bitcastToAPInt().getZExtValue();
+    std::memcpy(data.data() + k * bytes, &bits, bytes);
+  }
+  return DenseResourceElementsAttr::get(
+      type, name,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          ArrayRef<char>(data.data(), data.size()), bytes));
+}
+
+llvm::Expected<Tensor> mlir::ffn::ref::evaluateConstant(Value value) {
+  Operation *op = value.getDefiningOp();
+  if (!op || op->getNumRegions() || !isMemoryEffectFree(op))
+    return makeError("value is not computed from constants");
+  std::vector<Tensor> operands;
+  for (Value operand : op->getOperands()) {
+    auto t = evaluateConstant(operand);
+    if (!t)
+      return t.takeError();
+    operands.push_back(std::move(*t));
+  }
+  std::vector<const Tensor *> pointers;
+  for (const Tensor &t : operands)
+    pointers.push_back(&t);
+  auto results = evaluateOp(op, pointers);
+  if (!results)
+    return results.takeError();
+  return std::move((*results)[cast<OpResult>(value).getResultNumber()]);
 }
 
 //===----------------------------------------------------------------------===//

@@ -25,6 +25,15 @@ llvm::Expected<DType> dtypeOf(Type type);
 /// Converts a constant attribute (dense or dense_resource) to a tensor.
 llvm::Expected<Tensor> tensorFromAttr(Attribute attr);
 
+/// Stores a floating-point tensor as a dense_resource attribute of `type`'s
+/// element type, under a resource named after `name`.
+DenseResourceElementsAttr tensorToAttr(const Tensor &tensor,
+                                       RankedTensorType type, StringRef name);
+
+/// Evaluates `value` when it is computed from constants only (a constant,
+/// or a slice of one, say).
+llvm::Expected<Tensor> evaluateConstant(Value value);
+
 class Executor {
 public:
   explicit Executor(func::FuncOp func) : func(func) {}

@@ -35,4 +35,38 @@ def FFNRaise : Pass<"ffn-raise", "func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def FFNFusion : Pass<"ffn-fusion", "ModuleOp"> {
+  let summary = "Fuse ranges of consecutive FFN blocks into one wide block";
+  let description = [{
+    FFN Fusion: a range of blocks that read each other directly on the
+    residual stream, x_n = x_0 + Σ_k F_k(N_k(x_k-1)), is replaced by their
+    parallel form x_0 + Σ_k F_k(N_k(x_0)), written exactly as one
+    `ffn.ffn_block`: gate and up weights concatenated with each block's norm
+    gain folded into their rows, down weights stacked, a unit-gain norm, and
+    for LayerNorm blocks each norm bias folded into the first projection's
+    bias (β·W + b). The rewrite of the parallel form is exact; the parallel
+    form itself approximates the sequential one (see docs/ffn-fusion.md).
+
+    Ranges are given explicitly (`ranges=3-4,5-7`, by program-order block
+    number) or chosen from a dependency report written by `ffnc analyze`:
+    each run of attention-free layers is grown greedily while the largest
+    pairwise dependency M[i,j] stays at or below `max-dependency`, leaving
+    the run's last block alone unless `include-last` is set. Blocks that
+    cannot be fused (not consecutive, different epsilons, norm kinds,
+    activations or MLP kinds, weights that are not constants) are refused
+    with an error that says which and why.
+  }];
+  let options = [
+    Option<"ranges", "ranges", "std::string", "\"\"",
+           "Block ranges to fuse, e.g. 3-4,5-7">,
+    Option<"report", "report", "std::string", "\"\"",
+           "Dependency report (JSON from ffnc analyze) to choose ranges from">,
+    Option<"maxDependency", "max-dependency", "double", "0.08",
+           "Largest pairwise dependency allowed inside a chosen range">,
+    Option<"includeLast", "include-last", "bool", "false",
+           "Let chosen ranges include the last block of a run">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // FFN_TRANSFORMS_PASSES_TD

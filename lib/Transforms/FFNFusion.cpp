@@ -1,0 +1,353 @@
+//===- FFNFusion.cpp - Fuse consecutive FFN blocks into one ---------------===//
+
+#include "ffn/Transforms/FFNFusion.h"
+#include "ffn/Analysis/ChainAnalysis.h"
+#include "ffn/Reference/Executor.h"
+#include "ffn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace mlir::ffn {
+#define GEN_PASS_DEF_FFNFUSION
+#include "ffn/Transforms/Passes.h.inc"
+} // namespace mlir::ffn
+
+using namespace mlir;
+using namespace mlir::ffn;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+llvm::Expected<std::vector<BlockSpan>>
+mlir::ffn::parseBlockRanges(llvm::StringRef text) {
+  std::vector<BlockSpan> ranges;
+  llvm::SmallVector<llvm::StringRef> parts;
+  text.split(parts, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef part : parts) {
+    auto [first, last] = part.trim().split('-');
+    unsigned a, b;
+    if (first.trim().getAsInteger(10, a) || last.trim().getAsInteger(10, b) ||
+        b <= a)
+      return makeError("invalid block range '" + part.trim() +
+                       "': expected FIRST-LAST with FIRST < LAST");
+    for (const BlockSpan &other : ranges)
+      if (a <= other.second && other.first <= b)
+        return makeError(llvm::formatv("block ranges {0}-{1} and {2}-{3} "
+                                       "overlap",
+                                       other.first, other.second, a, b));
+    ranges.push_back({a, b});
+  }
+  if (ranges.empty())
+    return makeError("no block ranges in '" + text + "'");
+  llvm::sort(ranges);
+  return ranges;
+}
+
+std::vector<BlockSpan>
+mlir::ffn::selectRanges(const FFNChainAnalysis &chains,
+                        const DependencyMatrix &dependencies,
+                        double maxDependency, bool includeLast) {
+  auto fits = [&](unsigned first, unsigned next) {
+    for (unsigned i = first; i < next; ++i) {
+      auto it = dependencies.find({i, next});
+      if (it == dependencies.end() || it->second > maxDependency)
+        return false;
+    }
+    return true;
+  };
+  std::vector<BlockSpan> ranges;
+  for (const FFNChain &chain : chains.getChains()) {
+    unsigned end = chain.lastIndex() - (includeLast ? 0 : 1);
+    for (unsigned start = chain.firstIndex; start < end;) {
+      unsigned last = start;
+      while (last < end && fits(start, last + 1))
+        ++last;
+      if (last > start)
+        ranges.push_back({start, last});
+      start = last + 1;
+    }
+  }
+  return ranges;
+}
+
+namespace {
+
+/// The constant data of one block, as fp32 host tensors.
+struct BlockWeights {
+  ref::Tensor gain, beta, gate, gateBias, up, upBias, down, downBias;
+  bool hasBeta = false, hasGateBias = false, hasUpBias = false,
+       hasDownBias = false;
+};
+
+/// The rule that keeps `next` from being fused with `first`, or "".
+std::string incompatibility(FFNBlockOp first, FFNBlockOp next) {
+  if (next.getNormKind() != first.getNormKind())
+    return "its norm kind differs";
+  if (next.getEpsilon() != first.getEpsilon())
+    return llvm::formatv("its epsilon {0} differs from {1}",
+                         next.getEpsilon().convertToDouble(),
+                         first.getEpsilon().convertToDouble());
+  if (next.getActivation() != first.getActivation())
+    return ("its activation " + stringifyActivation(next.getActivation()) +
+            " differs from " + stringifyActivation(first.getActivation()))
+        .str();
+  if (next.isGated() != first.isGated())
+    return "one MLP is gated and the other is not";
+  if (next.getInput().getType() != first.getInput().getType())
+    return "its input type differs";
+  return "";
+}
+
+llvm::Expected<BlockWeights> readWeights(FFNBlockOp block) {
+  BlockWeights w;
+  auto read = [&](Value v, ref::Tensor &into, bool *present) -> llvm::Error {
+    if (present)
+      *present = static_cast<bool>(v);
+    if (!v)
+      return llvm::Error::success();
+    auto t = ref::evaluateConstant(v);
+    if (!t)
+      return t.takeError();
+    into = std::move(*t);
+    return llvm::Error::success();
+  };
+  if (auto e = read(block.getNormWeight(), w.gain, nullptr))
+    return std::move(e);
+  if (block.getUnitOffset())
+    for (float &g : w.gain.f())
+      g += 1.0f;
+  for (auto [value, into, present] :
+       {std::tuple<Value, ref::Tensor *, bool *>{block.getNormBias(), &w.beta,
+                                                 &w.hasBeta},
+        {block.getGateWeight(), &w.gate, nullptr},
+        {block.getGateBias(), &w.gateBias, &w.hasGateBias},
+        {block.getUpWeight(), &w.up, nullptr},
+        {block.getUpBias(), &w.upBias, &w.hasUpBias},
+        {block.getDownWeight(), &w.down, nullptr},
+        {block.getDownBias(), &w.downBias, &w.hasDownBias}})
+    if (auto e = read(value, *into, present))
+      return std::move(e);
+  return w;
+}
+
+} // namespace
+
+FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
+                                            ArrayRef<unsigned> numbers) {
+  SmallVector<FFNBlockOp> blocks(blockList);
+  FFNBlockOp first = blocks.front();
+  auto refuse = [&](unsigned k, const Twine &why) {
+    InFlightDiagnostic diag = blocks[k].emitError()
+                              << "cannot fuse blocks " << numbers.front()
+                              << ".." << numbers.back() << ": block "
+                              << numbers[k] << " " << why;
+    return diag;
+  };
+  for (size_t k = 1; k < blocks.size(); ++k) {
+    if (blocks[k].getInput() != blocks[k - 1].getOutput())
+      return refuse(k, llvm::formatv("does not read block {0}'s output "
+                                     "directly (an attention or another op "
+                                     "sits between them)",
+                                     numbers[k - 1]));
+    if (!blocks[k - 1].getOutput().hasOneUse())
+      return refuse(k - 1, "has an output used elsewhere too, which fusion "
+                           "would drop");
+    if (std::string why = incompatibility(first, blocks[k]); !why.empty())
+      return refuse(k, "cannot join block " + llvm::Twine(numbers.front()) +
+                           ": " + why);
+  }
+
+  std::vector<BlockWeights> weights;
+  for (auto [k, block] : llvm::enumerate(blocks)) {
+    auto w = readWeights(block);
+    if (!w)
+      return refuse(k, "has weights that are not constants: " +
+                           llvm::toString(w.takeError()));
+    weights.push_back(std::move(*w));
+  }
+
+  // out = x + Σ_k MLP_k(N_k(x)). With x̂ the unit-gain norm of x,
+  // N_k(x)·W = x̂·diag(g_k)W + β_k·W, so gains fold into rows and norm biases
+  // into the first projections' biases. Each fused tensor is written once.
+  int64_t d = weights[0].gain.numElements();
+  int64_t total = 0;
+  for (const BlockWeights &w : weights)
+    total += w.up.dim(1);
+  bool gated = first.isGated();
+  bool anyBeta = llvm::any_of(weights, [](auto &w) { return w.hasBeta; });
+  bool upBias = anyBeta || llvm::any_of(weights, [](auto &w) {
+                  return w.hasUpBias;
+                });
+  bool gateBias = gated && (anyBeta || llvm::any_of(weights, [](auto &w) {
+                              return w.hasGateBias;
+                            }));
+  bool downBias = llvm::any_of(weights, [](auto &w) { return w.hasDownBias; });
+
+  ref::Tensor fusedGate(ref::DType::F32, {d, total});
+  ref::Tensor fusedUp(ref::DType::F32, {d, total});
+  ref::Tensor fusedGateBias(ref::DType::F32, {total});
+  ref::Tensor fusedUpBias(ref::DType::F32, {total});
+  ref::Tensor fusedDown(ref::DType::F32, {total, d});
+  ref::Tensor fusedDownBias(ref::DType::F32, {d});
+  int64_t offset = 0;
+  for (const BlockWeights &w : weights) {
+    int64_t f = w.up.dim(1);
+    auto fold = [&](const ref::Tensor &in, bool inBias, const ref::Tensor &b,
+                    ref::Tensor &out, ref::Tensor &outBias) {
+      for (int64_t c = 0; c < f; ++c) {
+        double bias = inBias ? b.f()[c] : 0.0;
+        for (int64_t r = 0; r < d; ++r) {
+          out.f()[r * total + offset + c] = w.gain.f()[r] * in.f()[r * f + c];
+          if (w.hasBeta)
+            bias += static_cast<double>(w.beta.f()[r]) * in.f()[r * f + c];
+        }
+        outBias.f()[offset + c] = bias;
+      }
+    };
+    fold(w.up, w.hasUpBias, w.upBias, fusedUp, fusedUpBias);
+    if (gated)
+      fold(w.gate, w.hasGateBias, w.gateBias, fusedGate, fusedGateBias);
+    std::copy(w.down.f().begin(), w.down.f().end(),
+              fusedDown.f().begin() + offset * d);
+    if (w.hasDownBias)
+      for (int64_t c = 0; c < d; ++c)
+        fusedDownBias.f()[c] += w.downBias.f()[c];
+    offset += f;
+  }
+
+  FFNBlockOp last = blocks.back();
+  OpBuilder builder(last);
+  Type element = cast<RankedTensorType>(first.getInput().getType())
+                     .getElementType();
+  std::string prefix =
+      llvm::formatv("ffn_fusion.{0}_{1}.", numbers.front(), numbers.back());
+  auto constant = [&](const ref::Tensor &t, StringRef name) -> Value {
+    auto type = RankedTensorType::get(t.shape(), element);
+    return arith::ConstantOp::create(builder, last.getLoc(),
+                                     ref::tensorToAttr(t, type,
+                                                       (prefix + name).str()));
+  };
+  ref::Tensor ones(ref::DType::F32, {d});
+  std::fill(ones.f().begin(), ones.f().end(), 1.0f);
+  SmallVector<Location> locs;
+  for (FFNBlockOp block : blocks)
+    locs.push_back(block.getLoc());
+  auto fused = FFNBlockOp::create(
+      builder, FusedLoc::get(builder.getContext(), locs),
+      first.getInput().getType(), first.getInput(), first.getNormKindAttr(),
+      constant(ones, "norm"), Value(), first.getEpsilonAttr(), UnitAttr(),
+      gated ? constant(fusedGate, "gate") : Value(),
+      gateBias ? constant(fusedGateBias, "gate_bias") : Value(),
+      constant(fusedUp, "up"), upBias ? constant(fusedUpBias, "up_bias") : Value(),
+      constant(fusedDown, "down"),
+      downBias ? constant(fusedDownBias, "down_bias") : Value(),
+      first.getActivationAttr());
+  last.getOutput().replaceAllUsesWith(fused.getOutput());
+
+  // Drop the originals, and the weights only they used.
+  llvm::SetVector<Operation *> producers;
+  for (FFNBlockOp block : llvm::reverse(blocks)) {
+    for (Value operand : block->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        producers.insert(def);
+    block.erase();
+  }
+  for (Operation *def : producers)
+    if (def->use_empty() && isMemoryEffectFree(def))
+      def->erase();
+  return fused;
+}
+
+namespace {
+
+/// Reads M[i, j] (the per-token mean cosine distance) from a report.
+FailureOr<DependencyMatrix> readReport(Operation *op, StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    op->emitError() << "cannot read dependency report '" << path
+                    << "': " << buffer.getError().message();
+    return failure();
+  }
+  auto json = llvm::json::parse((*buffer)->getBuffer());
+  if (!json) {
+    op->emitError() << "dependency report '" << path
+                    << "' is not valid JSON: " << llvm::toString(json.takeError());
+    return failure();
+  }
+  const llvm::json::Object *root = json->getAsObject();
+  const llvm::json::Object *pairs =
+      root ? root->getObject("dependency") : nullptr;
+  if (!pairs) {
+    op->emitError() << "dependency report '" << path
+                    << "' has no \"dependency\" object";
+    return failure();
+  }
+  DependencyMatrix matrix;
+  for (const auto &[key, value] : *pairs) {
+    auto [first, second] = llvm::StringRef(key).split(',');
+    unsigned i, j;
+    const llvm::json::Object *entry = value.getAsObject();
+    std::optional<double> m =
+        entry ? entry->getNumber("mean_token_cos_dist") : std::nullopt;
+    if (first.getAsInteger(10, i) || second.getAsInteger(10, j) || !m) {
+      op->emitError() << "dependency report '" << path << "': bad entry '"
+                      << key.str() << "'";
+      return failure();
+    }
+    matrix[{i, j}] = *m;
+  }
+  return matrix;
+}
+
+struct FFNFusionPass : public ffn::impl::FFNFusionBase<FFNFusionPass> {
+  using FFNFusionBase::FFNFusionBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (ranges.empty() == report.empty()) {
+      module.emitError("ffn-fusion needs exactly one of 'ranges' and 'report'");
+      return signalPassFailure();
+    }
+    FFNChainAnalysis chains(module);
+    std::vector<BlockSpan> chosen;
+    if (!ranges.empty()) {
+      auto parsed = parseBlockRanges(ranges);
+      if (!parsed) {
+        module.emitError() << llvm::toString(parsed.takeError());
+        return signalPassFailure();
+      }
+      chosen = std::move(*parsed);
+    } else {
+      FailureOr<DependencyMatrix> matrix = readReport(module, report);
+      if (failed(matrix))
+        return signalPassFailure();
+      chosen = selectRanges(chains, *matrix, maxDependency, includeLast);
+    }
+
+    ArrayRef<FFNBlockOp> blocks = chains.getBlocks();
+    for (auto [firstNumber, lastNumber] : chosen) {
+      if (lastNumber >= blocks.size()) {
+        module.emitError() << "cannot fuse blocks " << firstNumber << ".."
+                           << lastNumber << ": block " << lastNumber
+                           << " does not exist (the module has "
+                           << blocks.size() << " ffn_block ops)";
+        return signalPassFailure();
+      }
+      SmallVector<unsigned> numbers;
+      for (unsigned n = firstNumber; n <= lastNumber; ++n)
+        numbers.push_back(n);
+      if (failed(fuseBlocks(blocks.slice(firstNumber, numbers.size()),
+                            numbers)))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
