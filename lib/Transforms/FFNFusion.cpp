@@ -91,7 +91,7 @@ std::string incompatibility(FFNBlockOp first, FFNBlockOp next) {
   if (next.getNormKind() != first.getNormKind())
     return "its norm kind differs";
   if (next.getEpsilon() != first.getEpsilon())
-    return llvm::formatv("its epsilon {0} differs from {1}",
+    return llvm::formatv("its epsilon {0:e} differs from {1:e}",
                          next.getEpsilon().convertToDouble(),
                          first.getEpsilon().convertToDouble());
   if (next.getActivation() != first.getActivation())

@@ -59,6 +59,15 @@ llvm::cl::opt<std::string> targetsPath(
     llvm::cl::desc("Next-token ids (.npy): report cross-entropy of output 0 "
                    "in bits per token"),
     llvm::cl::value_desc("file"));
+llvm::cl::opt<double> expectBits(
+    "expect-bits",
+    llvm::cl::desc("With --targets: the expected cross-entropy in bits per "
+                   "token (e.g. from a PyTorch evaluation)"),
+    llvm::cl::init(NAN));
+llvm::cl::opt<double> bitsTolerance(
+    "bits-tolerance",
+    llvm::cl::desc("Largest difference from --expect-bits allowed"),
+    llvm::cl::init(1e-3));
 llvm::cl::opt<bool> perRow(
     "per-row",
     llvm::cl::desc("Run each row of the inputs' first dimension on its own and "
@@ -280,8 +289,17 @@ int main(int argc, char **argv) {
     llvm::outs() << llvm::formatv("cross-entropy: {0:f6} bits per token over "
                                   "{1} tokens\n",
                                   *bits, targets->numElements());
+    if (!std::isnan(expectBits)) {
+      double difference = std::abs(*bits - expectBits);
+      passed = difference <= bitsTolerance;
+      llvm::outs() << llvm::formatv("expected {0:f6}: difference {1:e2} "
+                                    "(limit {2:e2})\n",
+                                    expectBits.getValue(), difference,
+                                    bitsTolerance.getValue());
+      llvm::outs() << (passed ? "PASSED" : "FAILED") << "\n";
+    }
   }
-  if (!referencePath.empty()) {
+  if (!referencePath.empty() && passed) {
     auto expected = ref::readNpy(referencePath);
     if (!expected)
       return fail(llvm::toString(expected.takeError()));
