@@ -560,7 +560,7 @@ Executor::run(llvm::ArrayRef<Tensor> inputs) {
                        locationString(op.getLoc()) + ": " + message);
     }
     if (hook)
-      hook(&op, *results);
+      hook(&op, operands, *results);
     for (auto [result, tensor] : llvm::zip(op.getResults(), *results))
       values[result] = std::move(tensor);
     for (Value operand : op.getOperands())

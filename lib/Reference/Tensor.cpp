@@ -8,6 +8,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -130,6 +131,40 @@ std::vector<int64_t> mlir::ffn::ref::stridesOf(llvm::ArrayRef<int64_t> shape) {
   for (int64_t k = static_cast<int64_t>(shape.size()) - 2; k >= 0; --k)
     strides[k] = strides[k + 1] * shape[k + 1];
   return strides;
+}
+
+llvm::Expected<double> mlir::ffn::ref::crossEntropyBits(const Tensor &logits,
+                                                       const Tensor &targets) {
+  int64_t vocab = logits.rank() ? logits.dim(-1) : 0;
+  if (vocab == 0 || targets.numElements() * vocab != logits.numElements())
+    return makeError("targets " + targets.shapeString() +
+                     " do not match logits " + logits.shapeString());
+  double total = 0;
+  for (int64_t t = 0; t < targets.numElements(); ++t) {
+    const float *row = logits.f().data() + t * vocab;
+    int64_t target = targets.getInt(t);
+    if (target < 0 || target >= vocab)
+      return makeError(llvm::formatv("target {0} is outside the vocabulary "
+                                     "[0, {1})",
+                                     target, vocab));
+    double maxValue = *std::max_element(row, row + vocab), sum = 0;
+    for (int64_t v = 0; v < vocab; ++v)
+      sum += std::exp(row[v] - maxValue);
+    total += (std::log(sum) + maxValue - row[target]) / std::log(2.0);
+  }
+  return total / targets.numElements();
+}
+
+Tensor mlir::ffn::ref::rowOf(const Tensor &t, int64_t r) {
+  std::vector<int64_t> shape(t.shape().begin(), t.shape().end());
+  int64_t size = t.numElements() / shape[0];
+  shape[0] = 1;
+  Tensor out(t.dtype(), shape);
+  if (t.isFloat())
+    std::copy_n(t.f().begin() + r * size, size, out.f().begin());
+  else
+    std::copy_n(t.i().begin() + r * size, size, out.i().begin());
+  return out;
 }
 
 //===----------------------------------------------------------------------===//

@@ -106,19 +106,6 @@ FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext &context) {
   return module;
 }
 
-/// Row `r` of `t`'s first dimension, keeping that dimension (as size 1).
-ref::Tensor row(const ref::Tensor &t, int64_t r) {
-  std::vector<int64_t> shape(t.shape().begin(), t.shape().end());
-  int64_t size = t.numElements() / shape[0];
-  shape[0] = 1;
-  ref::Tensor out(t.dtype(), shape);
-  if (t.isFloat())
-    std::copy_n(t.f().begin() + r * size, size, out.f().begin());
-  else
-    std::copy_n(t.i().begin() + r * size, size, out.i().begin());
-  return out;
-}
-
 /// The first `count` rows of `t` (all of them when count < 0).
 llvm::Expected<ref::Tensor> firstRowsOf(ref::Tensor t, int64_t count) {
   if (count < 0)
@@ -151,7 +138,7 @@ runPerRow(ref::Executor &executor, llvm::ArrayRef<ref::Tensor> args) {
   for (int64_t r = 0; r < rows; ++r) {
     std::vector<ref::Tensor> slice;
     for (const ref::Tensor &arg : args)
-      slice.push_back(row(arg, r));
+      slice.push_back(ref::rowOf(arg, r));
     auto results = executor.run(slice);
     if (!results)
       return results.takeError();
@@ -189,31 +176,6 @@ std::pair<double, double> compare(const ref::Tensor &actual,
   return {std::sqrt(diff / std::max(norm, 1e-300)), maxAbs};
 }
 
-/// Mean cross-entropy in bits of logits [..., V] against next-token ids.
-llvm::Expected<double> bitsPerToken(const ref::Tensor &logits,
-                                    const ref::Tensor &targets) {
-  int64_t vocab = logits.dim(-1);
-  if (targets.numElements() * vocab != logits.numElements())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "targets " + targets.shapeString() +
-                                       " do not match logits " +
-                                       logits.shapeString());
-  double total = 0;
-  for (int64_t t = 0; t < targets.numElements(); ++t) {
-    const float *row = logits.f().data() + t * vocab;
-    int64_t target = targets.getInt(t);
-    if (target < 0 || target >= vocab)
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     llvm::formatv("target {0} is outside the "
-                                                   "vocabulary",
-                                                   target));
-    double maxValue = *std::max_element(row, row + vocab), sum = 0;
-    for (int64_t v = 0; v < vocab; ++v)
-      sum += std::exp(row[v] - maxValue);
-    total += (std::log(sum) + maxValue - row[target]) / std::log(2.0);
-  }
-  return total / targets.numElements();
-}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -283,7 +245,7 @@ int main(int argc, char **argv) {
       targets = firstRowsOf(std::move(*targets), firstRows);
     if (!targets)
       return fail(llvm::toString(targets.takeError()));
-    auto bits = bitsPerToken(output, *targets);
+    auto bits = ref::crossEntropyBits(output, *targets);
     if (!bits)
       return fail(llvm::toString(bits.takeError()));
     llvm::outs() << llvm::formatv("cross-entropy: {0:f6} bits per token over "

@@ -4,7 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ffn/Analysis/ChainAnalysis.h"
+#include "ffn/Analysis/DependencyAnalysis.h"
+#include "ffn/Analysis/Heatmap.h"
 #include "ffn/Frontend/ONNXImporter.h"
+#include "ffn/Reference/Executor.h"
+#include "ffn/Transforms/FFNFusion.h"
 #include "ffn/Registration.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,9 +37,50 @@ using namespace mlir;
 namespace {
 enum class Emit { ONNX, FFN };
 
-llvm::cl::opt<std::string> inputPath(llvm::cl::Positional,
-                                     llvm::cl::desc("<model.onnx>"),
-                                     llvm::cl::Required);
+llvm::cl::SubCommand analyzeCommand(
+    "analyze", "Measure the block-wise dependency matrix of the model's runs "
+               "of FFN blocks on calibration data");
+
+llvm::cl::opt<std::string> inputPath(
+    llvm::cl::Positional, llvm::cl::desc("<model.onnx>"), llvm::cl::Required,
+    llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
+    llvm::cl::sub(analyzeCommand));
+llvm::cl::opt<std::string> calibrationPath(
+    "calibration",
+    llvm::cl::desc("Token ids (.npy, [rows, sequence]) to measure on"),
+    llvm::cl::value_desc("ids.npy"),
+    llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
+    llvm::cl::sub(analyzeCommand));
+llvm::cl::opt<std::string> targetsPath(
+    "targets",
+    llvm::cl::desc("Next-token ids (.npy) for cross-entropy in bits per token"),
+    llvm::cl::value_desc("next.npy"),
+    llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
+    llvm::cl::sub(analyzeCommand));
+llvm::cl::opt<bool> quiet("quiet",
+                          llvm::cl::desc("Do not print the compile phases"),
+                          llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
+                          llvm::cl::sub(analyzeCommand));
+llvm::cl::opt<std::string> reportPath(
+    "report", llvm::cl::desc("Write the dependency report (JSON) here"),
+    llvm::cl::value_desc("deps.json"), llvm::cl::sub(analyzeCommand));
+llvm::cl::opt<std::string> heatmapPath(
+    "heatmap", llvm::cl::desc("Draw the dependency matrix (PNG) here"),
+    llvm::cl::value_desc("deps.png"), llvm::cl::sub(analyzeCommand));
+llvm::cl::opt<std::string> fusion(
+    "ffn-fusion",
+    llvm::cl::desc("FFN Fusion: none, auto (needs --calibration) or "
+                   "ranges:3-4,5-7"),
+    llvm::cl::init("none"));
+llvm::cl::opt<double> maxDependency(
+    "max-dependency",
+    llvm::cl::desc("With --ffn-fusion=auto: the largest pairwise dependency "
+                   "inside a fused range"),
+    llvm::cl::init(0.08));
+llvm::cl::opt<bool> includeLast(
+    "include-last",
+    llvm::cl::desc("With --ffn-fusion=auto: let ranges include the last "
+                   "block of a run"));
 llvm::cl::opt<std::string> outputPath("o", llvm::cl::desc("Output file"),
                                       llvm::cl::value_desc("path"),
                                       llvm::cl::init("-"));
@@ -50,9 +96,6 @@ llvm::cl::opt<bool> elideWeights(
     "elide-weights",
     llvm::cl::desc("Print large weights by name only, without their bytes "
                    "(the output then cannot be run)"));
-llvm::cl::opt<bool> quiet("quiet",
-                          llvm::cl::desc("Do not print the compile phases"));
-
 /// Weights larger than this are named, not printed, with --elide-weights.
 constexpr size_t kElideBytes = 1024;
 
@@ -99,6 +142,149 @@ private:
   unsigned current = 0;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "ffnc: error: " << message << "\n";
+  return 1;
+}
+
+/// Reads an .npy of token ids, or reports why not.
+FailureOr<ffn::ref::Tensor> readIds(llvm::StringRef what, llvm::StringRef path) {
+  auto t = ffn::ref::readNpy(path);
+  if (!t) {
+    fail(what + ": " + llvm::toString(t.takeError()));
+    return failure();
+  }
+  return std::move(*t);
+}
+
+void printReport(const ffn::DependencyReport &report, llvm::raw_ostream &os) {
+  for (auto [first, last] : report.runs) {
+    os << llvm::formatv("run: blocks {0}..{1}\n", first, last);
+    os << "  M[i,j] = mean over tokens of 1 - cos(h_j, h_j without block i)"
+          " (flattened in parentheses)\n";
+    for (unsigned i = first; i < last; ++i) {
+      os << llvm::formatv("  i={0,-3}", i);
+      for (unsigned j = first + 1; j <= last; ++j) {
+        auto it = report.dependency.find({i, j});
+        if (it == report.dependency.end())
+          os << llvm::formatv("  {0,-17}", "");
+        else
+          os << llvm::formatv("  j={0,-2} {1:f4} ({2:f4})", j,
+                              it->second.meanToken, it->second.flat);
+      }
+      os << "\n";
+    }
+  }
+  os << "  block  1-cos(x,x+h)  |h|/|x|\n";
+  for (const auto &[block, s] : report.blocks)
+    os << llvm::formatv("  {0,5}  {1,12:f4}  {2,7:f4}\n", block, s.saturation,
+                        s.relativeNorm);
+  if (report.bitsOriginal) {
+    os << llvm::formatv("bits per token: original {0:f4}", *report.bitsOriginal);
+    for (const auto &[range, bits] : report.bitsFused)
+      os << llvm::formatv(", {0}-{1} fused {2:f4}", range.first, range.second,
+                          bits);
+    os << "\n";
+  }
+}
+
+/// Output 0 of `module` on every calibration row.
+FailureOr<ffn::ref::Tensor> runAll(ModuleOp module,
+                                   const ffn::ref::Tensor &calibration) {
+  ffn::ref::Executor executor(module.lookupSymbol<func::FuncOp>("main"));
+  std::vector<ffn::ref::Tensor> rows;
+  for (int64_t r = 0; r < calibration.dim(0); ++r) {
+    auto out = executor.run({ffn::ref::rowOf(calibration, r)});
+    if (!out) {
+      fail(llvm::toString(out.takeError()));
+      return failure();
+    }
+    rows.push_back(std::move(out->front()));
+  }
+  std::vector<int64_t> shape(rows[0].shape().begin(), rows[0].shape().end());
+  shape[0] = rows.size();
+  ffn::ref::Tensor all(rows[0].dtype(), shape);
+  for (auto [r, row] : llvm::enumerate(rows))
+    std::copy(row.f().begin(), row.f().end(),
+              all.f().begin() + r * row.numElements());
+  return all;
+}
+
+/// Fuses the chosen ranges, reporting what happens, and with calibration
+/// data measures the fused model against the original.
+LogicalResult fuse(ModuleOp module, const ffn::ref::Tensor *calibration,
+                   const ffn::ref::Tensor *targets,
+                   std::optional<ffn::DependencyReport> report) {
+  ffn::FFNChainAnalysis chains(module);
+  llvm::errs() << "ffn fusion: " << chains.getChains().size()
+               << " run(s) of attention-free layers";
+  for (const ffn::FFNChain &chain : chains.getChains())
+    llvm::errs() << llvm::formatv(" {0}..{1}", chain.firstIndex,
+                                  chain.lastIndex());
+  llvm::errs() << "\n";
+  std::vector<ffn::BlockSpan> ranges;
+  if (report) {
+    ffn::DependencyMatrix matrix;
+    for (const auto &[pair, distances] : report->dependency)
+      matrix[pair] = distances.meanToken;
+    ranges = ffn::selectRanges(chains, matrix, maxDependency, includeLast);
+  } else {
+    auto parsed = ffn::parseBlockRanges(
+        llvm::StringRef(fusion).drop_front(strlen("ranges:")));
+    if (!parsed)
+      return failure(fail(llvm::toString(parsed.takeError())));
+    ranges = std::move(*parsed);
+  }
+  OwningOpRef<ModuleOp> original;
+  if (calibration)
+    original = module.clone();
+  SmallVector<ffn::FFNBlockOp> blocks(chains.getBlocks());
+  for (auto [first, last] : ranges) {
+    if (last >= blocks.size())
+      return failure(fail(llvm::formatv("cannot fuse blocks {0}..{1}: the "
+                                        "model has {2} ffn_block ops",
+                                        first, last, blocks.size())));
+    SmallVector<unsigned> numbers;
+    std::string widths;
+    for (unsigned n = first; n <= last; ++n) {
+      numbers.push_back(n);
+      widths += (n == first ? "" : "+") + std::to_string(blocks[n].getWidth());
+    }
+    FailureOr<ffn::FFNBlockOp> fused =
+        ffn::fuseBlocks(ArrayRef(blocks).slice(first, numbers.size()), numbers);
+    if (failed(fused))
+      return failure();
+    llvm::errs() << llvm::formatv("  fused blocks {0}..{1}: width {2} -> {3}\n",
+                                  first, last, widths, fused->getWidth());
+  }
+  if (ranges.empty())
+    llvm::errs() << "  no range fused\n";
+  if (!calibration || ranges.empty())
+    return success();
+  FailureOr<ffn::ref::Tensor> before = runAll(*original, *calibration);
+  FailureOr<ffn::ref::Tensor> after = runAll(module, *calibration);
+  if (failed(before) || failed(after))
+    return failure();
+  double diff = 0, norm = 0;
+  for (int64_t k = 0; k < before->numElements(); ++k) {
+    double e = after->f()[k] - before->f()[k];
+    diff += e * e;
+    norm += static_cast<double>(before->f()[k]) * before->f()[k];
+  }
+  llvm::errs() << llvm::formatv("  output error of the fused model over {0} "
+                                "calibration rows: relative L2 {1:e3}\n",
+                                calibration->dim(0), std::sqrt(diff / norm));
+  if (targets) {
+    auto bitsBefore = ffn::ref::crossEntropyBits(*before, *targets);
+    auto bitsAfter = ffn::ref::crossEntropyBits(*after, *targets);
+    if (!bitsBefore || !bitsAfter)
+      return failure(fail("targets do not match the model's output"));
+    llvm::errs() << llvm::formatv("  bits per token: {0:f4} -> {1:f4}\n",
+                                  *bitsBefore, *bitsAfter);
+  }
+  return success();
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -107,6 +293,38 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "ffnc: compile transformer models in ONNX for NVIDIA GPUs\n");
+  bool analyze = static_cast<bool>(analyzeCommand);
+  llvm::StringRef fusionMode = fusion;
+  bool autoFusion = fusionMode == "auto";
+  bool fusing = fusionMode != "none";
+  if (fusing && !autoFusion && !fusionMode.starts_with("ranges:"))
+    return fail("--ffn-fusion must be none, auto or ranges:A-B[,C-D...], got '" +
+                fusionMode + "'");
+  if ((analyze || autoFusion) && calibrationPath.empty())
+    return fail(analyze ? "analyze needs --calibration=ids.npy"
+                        : "--ffn-fusion=auto needs --calibration=ids.npy");
+  if (fusing && emit == Emit::ONNX)
+    return fail("--ffn-fusion works on the ffn dialect; it cannot be combined "
+                "with --emit=onnx");
+
+  std::optional<ffn::ref::Tensor> calibration, targets;
+  if (!calibrationPath.empty()) {
+    FailureOr<ffn::ref::Tensor> ids = readIds("--calibration", calibrationPath);
+    if (failed(ids))
+      return 1;
+    calibration = std::move(*ids);
+    if (calibration->rank() != 2)
+      return fail("--calibration: expected [rows, sequence] ids, got " +
+                  calibration->shapeString());
+  }
+  if (!targetsPath.empty()) {
+    FailureOr<ffn::ref::Tensor> ids = readIds("--targets", targetsPath);
+    if (failed(ids))
+      return 1;
+    targets = std::move(*ids);
+    if (!calibration || targets->shape() != calibration->shape())
+      return fail("--targets must match the shape of --calibration");
+  }
 
   DialectRegistry registry;
   ffn::registerFFNDialects(registry);
@@ -122,7 +340,8 @@ int main(int argc, char **argv) {
     return success();
   });
 
-  Phases phases(emit == Emit::ONNX ? 2 : 3);
+  unsigned total = analyze ? 4 : emit == Emit::ONNX ? 2 : 3 + fusing + autoFusion;
+  Phases phases(total);
   phases.begin("importing " + inputPath);
   ffn::ModelSummary summary;
   FailureOr<OwningOpRef<ModuleOp>> module =
@@ -132,11 +351,49 @@ int main(int argc, char **argv) {
   if (printSummary)
     summary.print(llvm::errs());
 
-  if (emit == Emit::FFN) {
+  if (emit == Emit::FFN || analyze) {
     phases.begin("raising into the ffn dialect");
     PassManager pm(&context);
     pm.addNestedPass<func::FuncOp>(ffn::createFFNRaise());
     if (failed(pm.run(**module)))
+      return 1;
+  }
+
+  std::optional<ffn::DependencyReport> report;
+  if (analyze || autoFusion) {
+    phases.begin("measuring block dependencies on " + calibrationPath);
+    auto measured = ffn::analyzeDependencies(
+        (*module)->lookupSymbol<func::FuncOp>("main"), *calibration,
+        analyze && targets ? &*targets : nullptr, [](llvm::StringRef line) {
+          if (!quiet)
+            llvm::errs() << "  " << line << "\n";
+        });
+    if (!measured)
+      return fail(llvm::toString(measured.takeError()));
+    report = std::move(*measured);
+  }
+
+  if (analyze) {
+    phases.begin("writing the report");
+    printReport(*report, llvm::outs());
+    if (!reportPath.empty()) {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(reportPath, ec);
+      if (ec)
+        return fail("cannot write '" + reportPath + "': " + ec.message());
+      os << llvm::formatv("{0:2}", report->toJSON()) << "\n";
+    }
+    if (!heatmapPath.empty())
+      if (llvm::Error error = ffn::writeHeatmap(*report, heatmapPath))
+        return fail(llvm::toString(std::move(error)));
+    phases.done();
+    return 0;
+  }
+
+  if (fusing) {
+    phases.begin("fusing FFN blocks");
+    if (failed(fuse(**module, calibration ? &*calibration : nullptr,
+                    targets ? &*targets : nullptr, report)))
       return 1;
   }
 
@@ -145,10 +402,8 @@ int main(int argc, char **argv) {
   std::string errorMessage;
   std::unique_ptr<llvm::ToolOutputFile> output =
       openOutputFile(outputPath, &errorMessage);
-  if (!output) {
-    llvm::errs() << "ffnc: error: " << errorMessage << "\n";
-    return 1;
-  }
+  if (!output)
+    return fail(errorMessage);
   if (elideWeights)
     elideLargeWeights(**module);
   else if (summary.weightBytes > (uint64_t(1) << 30))

@@ -38,9 +38,11 @@ class Executor {
 public:
   explicit Executor(func::FuncOp func) : func(func) {}
 
-  /// Called after each op executes, with the op and its results; the hook may
-  /// change the results (e.g. to drop an FFN block's contribution).
-  using Hook = std::function<void(Operation *, llvm::MutableArrayRef<Tensor>)>;
+  /// Called after each op executes, with the op, its operands and its
+  /// results; the hook may change the results (e.g. to drop an FFN block's
+  /// contribution).
+  using Hook = std::function<void(Operation *, llvm::ArrayRef<const Tensor *>,
+                                  llvm::MutableArrayRef<Tensor>)>;
   void setHook(Hook hook) { this->hook = std::move(hook); }
 
   /// Checks `inputs` against the function's arguments (count, dtype, rank and

@@ -73,6 +73,14 @@ private:
 /// Row-major strides of `shape`.
 std::vector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 
+/// Mean cross-entropy, in bits, of logits [..., V] against next-token ids
+/// holding one id per logits row.
+llvm::Expected<double> crossEntropyBits(const Tensor &logits,
+                                        const Tensor &targets);
+
+/// Row `r` of `t`'s first dimension, keeping that dimension (as size 1).
+Tensor rowOf(const Tensor &t, int64_t r);
+
 /// Reads a NumPy .npy file (little-endian, C order).
 llvm::Expected<Tensor> readNpy(llvm::StringRef path);
 /// Writes `tensor` as .npy in its dtype.
