@@ -369,6 +369,11 @@ mlir::ffn::ref::evaluateOp(Operation *op,
   return llvm::TypeSwitch<Operation *, llvm::Expected<std::vector<Tensor>>>(op)
       .Case([&](NodeOp node) { return evaluateNode(node, operands); })
       .Case([&](arith::ConstantOp constant) -> llvm::Expected<std::vector<Tensor>> {
+        if (auto index = dyn_cast<IntegerAttr>(constant.getValue())) {
+          std::vector<Tensor> results;
+          results.push_back(Tensor::scalarInt(index.getInt()));
+          return results;
+        }
         auto t = tensorFromAttr(constant.getValue());
         if (!t)
           return t.takeError();
@@ -385,23 +390,47 @@ mlir::ffn::ref::evaluateOp(Operation *op,
                              x.shapeString());
         return finish(x);
       })
+      .Case([&](tensor::DimOp dim) -> llvm::Expected<std::vector<Tensor>> {
+        const Tensor &x = *operands[0];
+        int64_t index = operands[1]->getInt(0);
+        if (index < 0 || index >= x.rank())
+          return makeError("tensor.dim index out of range");
+        std::vector<Tensor> results;
+        results.push_back(Tensor::scalarInt(x.dim(index)));
+        return results;
+      })
       .Case([&](tensor::ExtractSliceOp slice)
                 -> llvm::Expected<std::vector<Tensor>> {
-        if (!slice.getOffsets().empty() || !slice.getSizes().empty() ||
-            !slice.getStrides().empty())
-          return makeError("dynamic tensor.extract_slice is not supported");
+        // Static entries from the attributes, dynamic ones from operands.
+        auto resolve = [&](ArrayRef<OpFoldResult> mixed) {
+          std::vector<int64_t> values;
+          for (OpFoldResult entry : mixed) {
+            if (auto attr = dyn_cast<Attribute>(entry))
+              values.push_back(cast<IntegerAttr>(attr).getInt());
+            else
+              values.push_back(
+                  byValue.lookup(cast<Value>(entry))->getInt(0));
+          }
+          return values;
+        };
+        std::vector<int64_t> offsets = resolve(slice.getMixedOffsets());
+        std::vector<int64_t> shape = resolve(slice.getMixedSizes());
+        std::vector<int64_t> steps = resolve(slice.getMixedStrides());
         const Tensor &x = *operands[0];
-        std::vector<int64_t> shape(slice.getStaticSizes().begin(),
-                                   slice.getStaticSizes().end());
+        if (slice.getType().getRank() != x.rank())
+          return makeError("rank-reducing tensor.extract_slice is not "
+                           "supported");
+        for (int64_t k = 0; k < x.rank(); ++k)
+          if (offsets[k] < 0 || shape[k] < 0 ||
+              (shape[k] > 0 && offsets[k] + (shape[k] - 1) * steps[k] >= x.dim(k)))
+            return makeError("tensor.extract_slice reads out of bounds");
         Tensor out(x.dtype(), shape);
         std::vector<int64_t> strides = stridesOf(x.shape());
         std::vector<int64_t> index(shape.size(), 0);
         for (int64_t e = 0, n = out.numElements(); e < n; ++e) {
           int64_t from = 0;
           for (size_t k = 0; k < index.size(); ++k)
-            from += (slice.getStaticOffsets()[k] +
-                     index[k] * slice.getStaticStrides()[k]) *
-                    strides[k];
+            from += (offsets[k] + index[k] * steps[k]) * strides[k];
           if (out.isFloat())
             out.f()[e] = x.f()[from];
           else

@@ -69,4 +69,18 @@ def FFNFusion : Pass<"ffn-fusion", "ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def FFNHorizontalFusion : Pass<"ffn-horizontal-fusion", "func::FuncOp"> {
+  let summary = "Merge weight matmuls that share one input";
+  let description = [{
+    `ffn.matmul` ops that read the same input with the same weight layout
+    (the q, k and v projections of an attention, say) become one matmul
+    whose weight is their concatenation, followed by a `tensor.extract_slice`
+    per original result. The rewrite is exact. Each merged group is reported
+    with a remark naming how many matmuls it joined. Matmuls whose weights
+    are not constants are left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // FFN_TRANSFORMS_PASSES_TD
