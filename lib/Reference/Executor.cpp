@@ -250,13 +250,7 @@ Tensor layerNorm(const Tensor &x, const Tensor &g, const Tensor *b,
   int64_t d = x.dim(-1);
   for (int64_t r = 0, rows = rowsOf(x); r < rows; ++r) {
     const float *in = x.f().data() + r * d;
-    double sum = 0, sq = 0;
-    for (int64_t k = 0; k < d; ++k)
-      sum += in[k];
-    double mean = sum / d;
-    for (int64_t k = 0; k < d; ++k)
-      sq += (in[k] - mean) * (in[k] - mean);
-    double scale = 1.0 / std::sqrt(sq / d + eps);
+    auto [mean, scale] = meanAndInverseStd(in, d, eps);
     for (int64_t k = 0; k < d; ++k)
       out.f()[r * d + k] =
           (in[k] - mean) * scale * g.f()[k] + (b ? b->f()[k] : 0.0);

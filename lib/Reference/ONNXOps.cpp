@@ -341,13 +341,7 @@ Result layerNormalization(const NodeContext &c) {
     bias = broadcastOffsets(innerShape, {c.in(2).shape()});
   for (int64_t o = 0; o < outer; ++o) {
     const float *row = x.f().data() + o * inner;
-    double sum = 0, sq = 0;
-    for (int64_t i = 0; i < inner; ++i)
-      sum += row[i];
-    double mu = sum / inner;
-    for (int64_t i = 0; i < inner; ++i)
-      sq += (row[i] - mu) * (row[i] - mu);
-    double rstd = 1.0 / std::sqrt(sq / inner + eps);
+    auto [mu, rstd] = meanAndInverseStd(row, inner, eps);
     mean.f()[o] = mu;
     invStd.f()[o] = rstd;
     for (int64_t i = 0; i < inner; ++i) {

@@ -155,6 +155,17 @@ llvm::Expected<double> mlir::ffn::ref::crossEntropyBits(const Tensor &logits,
   return total / targets.numElements();
 }
 
+std::pair<double, double>
+mlir::ffn::ref::meanAndInverseStd(const float *values, int64_t n, double eps) {
+  double sum = 0, squares = 0;
+  for (int64_t k = 0; k < n; ++k)
+    sum += values[k];
+  double mean = sum / n;
+  for (int64_t k = 0; k < n; ++k)
+    squares += (values[k] - mean) * (values[k] - mean);
+  return {mean, 1.0 / std::sqrt(squares / n + eps)};
+}
+
 Tensor mlir::ffn::ref::rowOf(const Tensor &t, int64_t r) {
   std::vector<int64_t> shape(t.shape().begin(), t.shape().end());
   int64_t size = t.numElements() / shape[0];

@@ -35,6 +35,28 @@ protected:
     context.loadAllAvailableDialects();
   }
 
+  /// A [tokens, d] input of standard normal values.
+  ref::Tensor randomInput(int64_t tokens, int64_t d) {
+    ref::Tensor x(ref::DType::F32, {tokens, d});
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (float &v : x.f())
+      v = normal(random);
+    return x;
+  }
+
+  /// A module with func @main taking and returning [tokens, d], the builder
+  /// inside its body.
+  func::FuncOp makeMain(OwningOpRef<ModuleOp> &module, int64_t tokens,
+                        int64_t d) {
+    auto type = RankedTensorType::get({tokens, d}, builder.getF32Type());
+    module = ModuleOp::create(builder.getUnknownLoc());
+    builder.setInsertionPointToStart(module->getBody());
+    auto func = func::FuncOp::create(builder, builder.getUnknownLoc(), "main",
+                                     builder.getFunctionType({type}, {type}));
+    builder.setInsertionPointToStart(func.addEntryBlock());
+    return func;
+  }
+
   /// A constant of random values (around `mean`).
   Value randomConstant(ArrayRef<int64_t> shape, float mean = 0.0f,
                        float scale = 0.3f) {
@@ -74,20 +96,11 @@ protected:
   /// Relative L2 distance between the fused block and the parallel form.
   double fusedVersusParallel(int64_t d, ArrayRef<int64_t> widths,
                              NormKind kind) {
-    int64_t tokens = 5;
-    auto type = RankedTensorType::get({tokens, d}, builder.getF32Type());
-    OwningOpRef<ModuleOp> module = ModuleOp::create(builder.getUnknownLoc());
-    builder.setInsertionPointToStart(module->getBody());
-    auto func = func::FuncOp::create(builder, builder.getUnknownLoc(), "main",
-                                     builder.getFunctionType({type}, {type}));
-    builder.setInsertionPointToStart(func.addEntryBlock());
+    OwningOpRef<ModuleOp> module;
+    func::FuncOp func = makeMain(module, /*tokens=*/5, d);
     SmallVector<FFNBlockOp> blocks = buildChain(func, d, widths, kind);
     EXPECT_TRUE(succeeded(verify(*module)));
-
-    ref::Tensor x(ref::DType::F32, {tokens, d});
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    for (float &v : x.f())
-      v = normal(random);
+    ref::Tensor x = randomInput(5, d);
 
     // Parallel form: every block on the same x, contributions summed.
     ref::Tensor parallel = x;
@@ -146,18 +159,10 @@ TEST_F(FFNFusionTest, PlainLayerNormBlocksWithBiases) {
 /// The fused form is not the sequential one: guard against a test that
 /// could not tell them apart.
 TEST_F(FFNFusionTest, FusedDiffersFromSequential) {
-  int64_t d = 16, tokens = 5;
-  auto type = RankedTensorType::get({tokens, d}, builder.getF32Type());
-  OwningOpRef<ModuleOp> module = ModuleOp::create(builder.getUnknownLoc());
-  builder.setInsertionPointToStart(module->getBody());
-  auto func = func::FuncOp::create(builder, builder.getUnknownLoc(), "main",
-                                   builder.getFunctionType({type}, {type}));
-  builder.setInsertionPointToStart(func.addEntryBlock());
-  SmallVector<FFNBlockOp> blocks = buildChain(func, d, {32, 32}, NormKind::rms);
-  ref::Tensor x(ref::DType::F32, {tokens, d});
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  for (float &v : x.f())
-    v = normal(random);
+  OwningOpRef<ModuleOp> module;
+  func::FuncOp func = makeMain(module, /*tokens=*/5, /*d=*/16);
+  SmallVector<FFNBlockOp> blocks = buildChain(func, 16, {32, 32}, NormKind::rms);
+  ref::Tensor x = randomInput(5, 16);
   auto sequential = ref::Executor(func).run({x});
   ASSERT_TRUE(static_cast<bool>(sequential));
   ASSERT_TRUE(succeeded(fuseBlocks(blocks, {0, 1})));

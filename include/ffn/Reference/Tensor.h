@@ -78,6 +78,10 @@ std::vector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 llvm::Expected<double> crossEntropyBits(const Tensor &logits,
                                         const Tensor &targets);
 
+/// Mean and 1/sqrt(biased variance + eps) of `n` values, in double.
+std::pair<double, double> meanAndInverseStd(const float *values, int64_t n,
+                                            double eps);
+
 /// Row `r` of `t`'s first dimension, keeping that dimension (as size 1).
 Tensor rowOf(const Tensor &t, int64_t r);
 
