@@ -20,7 +20,8 @@ ONNX's tolerances (relative 1e-3, absolute 1e-7). A test passes only when
 both runs match on every data set. "Not supported" means the frontend
 rejects one of the test's operators (or its opset) with the error that lists
 unsupported constructs; "(several ops)" collects the tests whose model has
-more than one operator type, mostly ONNX's expanded function bodies.
+more than one operator type, mostly ONNX's expanded function bodies (which
+carry no `value_info`, so they also exercise the importer's type inference).
 
 Regenerate with `bash scripts/op-coverage.sh`. The lit test
 `test/ONNX/node-tests.test` fails when a test fails that
@@ -36,12 +37,8 @@ HEADER
 
 Every failing test is listed with its reason in
 [test/ONNX/expected-failures.txt](../test/ONNX/expected-failures.txt); the
-reasons fall in three groups:
+reasons fall in two groups:
 
-- **Expanded function bodies without shapes.** The `*_expanded` tests inline
-  a function's body but carry no `value_info` for its intermediate values.
-  The importer takes types from the model and does not run shape inference
-  itself; run ONNX shape inference before importing such models.
 - **bfloat16 stored as uint16.** The `Cast`/`CastLike` bfloat16 tests store
   bfloat16 data in `uint16` tensors; the importer takes the declared type.
 - **Strings, optionals and sequences** are not supported types.

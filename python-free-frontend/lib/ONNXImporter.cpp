@@ -3,6 +3,7 @@
 #include "ffn/Frontend/ONNXImporter.h"
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
 #include "ffn/Frontend/ModelFile.h"
+#include "ffn/Frontend/ShapeInference.h"
 
 #include "onnx.pb.h"
 
@@ -442,25 +443,37 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node,
                                     "', which is not defined before it");
     inputs.push_back(value);
   }
-  SmallVector<Type> resultTypes;
-  for (const std::string &name : node.output()) {
-    const onnx::ValueInfoProto *info = valueInfos.lookup(name);
-    if (!info)
-      return error(node.name(), "output '" + name + "' of node '" +
-                                    node.name() + "' (" + node.op_type() +
-                                    ") has no type information; run ONNX "
-                                    "shape inference before importing");
-    FailureOr<RankedTensorType> type = valueType(*info);
-    if (failed(type))
-      return failure();
-    resultTypes.push_back(*type);
-  }
   SmallVector<NamedAttribute> attrs;
   for (const onnx::AttributeProto &attr : node.attribute()) {
     FailureOr<Attribute> value = convertAttribute(attr, node.name());
     if (failed(value))
       return failure();
     attrs.push_back(builder.getNamedAttr(attr.name(), *value));
+  }
+  SmallVector<Type> resultTypes;
+  std::optional<SmallVector<RankedTensorType>> inferred;
+  for (auto [index, name] : llvm::enumerate(node.output())) {
+    if (const onnx::ValueInfoProto *info = valueInfos.lookup(name)) {
+      FailureOr<RankedTensorType> type = valueType(*info);
+      if (failed(type))
+        return failure();
+      resultTypes.push_back(*type);
+      continue;
+    }
+    // No value_info: infer the types from the operands.
+    if (!inferred) {
+      FailureOr<SmallVector<RankedTensorType>> types = inferResultTypes(
+          node.op_type(), inputs, builder.getDictionaryAttr(attrs),
+          node.output_size());
+      if (failed(types))
+        return error(node.name(), "output '" + name + "' of node '" +
+                                      node.name() + "' (" + node.op_type() +
+                                      ") has no type information and none "
+                                      "can be inferred; run ONNX shape "
+                                      "inference before importing");
+      inferred = std::move(*types);
+    }
+    resultTypes.push_back((*inferred)[index]);
   }
   auto op = NodeOp::create(builder, nameLoc(node.name()), resultTypes, inputs,
                            node.op_type(), opset,

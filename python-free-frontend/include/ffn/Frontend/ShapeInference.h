@@ -1,0 +1,29 @@
+//===- ShapeInference.h - Result types of ONNX nodes ------------*- C++ -*-===//
+//
+// For graphs that lack value_info (ONNX's expanded function bodies, models
+// that skipped shape inference): the result types of a node of the
+// supported operators from its operand types, its attributes and its
+// constant operands. Extents that cannot be known statically become dynamic.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FFN_FRONTEND_SHAPEINFERENCE_H
+#define FFN_FRONTEND_SHAPEINFERENCE_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeRange.h"
+#include "mlir/IR/Value.h"
+#include "mlir/IR/ValueRange.h"
+
+namespace mlir::ffn {
+
+/// The result types of ONNX operator `opType` with the given operands and
+/// attributes, or failure when they cannot be inferred.
+FailureOr<SmallVector<RankedTensorType>>
+inferResultTypes(StringRef opType, ValueRange inputs, DictionaryAttr attrs,
+                 unsigned numResults);
+
+} // namespace mlir::ffn
+
+#endif // FFN_FRONTEND_SHAPEINFERENCE_H
