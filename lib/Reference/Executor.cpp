@@ -418,24 +418,13 @@ mlir::ffn::ref::evaluateOp(Operation *op,
           if (offsets[k] < 0 || shape[k] < 0 ||
               (shape[k] > 0 && offsets[k] + (shape[k] - 1) * steps[k] >= x.dim(k)))
             return makeError("tensor.extract_slice reads out of bounds");
-        Tensor out(x.dtype(), shape);
         std::vector<int64_t> strides = stridesOf(x.shape());
-        std::vector<int64_t> index(shape.size(), 0);
-        for (int64_t e = 0, n = out.numElements(); e < n; ++e) {
+        return finish(gatherBy(x, shape, [&](ArrayRef<int64_t> index) {
           int64_t from = 0;
           for (size_t k = 0; k < index.size(); ++k)
             from += (offsets[k] + index[k] * steps[k]) * strides[k];
-          if (out.isFloat())
-            out.f()[e] = x.f()[from];
-          else
-            out.i()[e] = x.i()[from];
-          for (int64_t k = shape.size() - 1; k >= 0; --k) {
-            if (++index[k] < shape[k])
-              break;
-            index[k] = 0;
-          }
-        }
-        return finish(std::move(out));
+          return from;
+        }));
       })
       .Case([&](RMSNormOp norm) {
         return finish(rmsNorm(*get(norm.getInput()), *get(norm.getWeight()),

@@ -437,27 +437,6 @@ Result reduce(const NodeContext &c, Reduction kind) {
 // Data movement
 //===----------------------------------------------------------------------===//
 
-/// Copies the elements of `x` picked by `source(outIndex)` into a tensor of
-/// `shape`.
-template <typename Fn>
-Tensor gatherBy(const Tensor &x, std::vector<int64_t> shape, Fn source) {
-  Tensor out(x.dtype(), shape);
-  std::vector<int64_t> index(shape.size(), 0);
-  for (int64_t e = 0, n = out.numElements(); e < n; ++e) {
-    int64_t from = source(index);
-    if (out.isFloat())
-      out.f()[e] = x.f()[from];
-    else
-      out.i()[e] = x.i()[from];
-    for (int64_t k = shape.size() - 1; k >= 0; --k) {
-      if (++index[k] < shape[k])
-        break;
-      index[k] = 0;
-    }
-  }
-  return out;
-}
-
 Result transpose(const NodeContext &c) {
   const Tensor &x = c.in(0);
   std::vector<int64_t> perm(x.rank());

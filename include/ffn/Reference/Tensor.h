@@ -73,6 +73,27 @@ private:
 /// Row-major strides of `shape`.
 std::vector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 
+/// A tensor of `shape` whose element at each multi-index is `x`'s element at
+/// the row-major offset `source(index)`: the core of every data movement op.
+template <typename Fn>
+Tensor gatherBy(const Tensor &x, std::vector<int64_t> shape, Fn source) {
+  Tensor out(x.dtype(), shape);
+  std::vector<int64_t> index(shape.size(), 0);
+  for (int64_t e = 0, n = out.numElements(); e < n; ++e) {
+    int64_t from = source(llvm::ArrayRef<int64_t>(index));
+    if (out.isFloat())
+      out.f()[e] = x.f()[from];
+    else
+      out.i()[e] = x.i()[from];
+    for (int64_t k = static_cast<int64_t>(shape.size()) - 1; k >= 0; --k) {
+      if (++index[k] < shape[k])
+        break;
+      index[k] = 0;
+    }
+  }
+  return out;
+}
+
 /// Mean cross-entropy, in bits, of logits [..., V] against next-token ids
 /// holding one id per logits row.
 llvm::Expected<double> crossEntropyBits(const Tensor &logits,
