@@ -46,8 +46,9 @@ reasons fall in two groups:
 The node tests of And, Or, Not, Cos, Sin, Range and ConstantOfShape all
 target opsets below 13, which the importer rejects, so they count as not
 supported here. The exported models in test/models exercise And, Not, Cos,
-Sin and Range at opset 18 (test/Reference/fixtures.test); Or and
-ConstantOfShape have no test at a supported opset yet.
+Sin and Range at opset 18 (test/Reference/fixtures.test), and
+test/Reference/ops-at-opset-18.test checks Or and ConstantOfShape against
+hand-computed results.
 
 Operators outside the supported list are rejected at import with one error
 that names every unsupported node; see [frontend.md](frontend.md).
