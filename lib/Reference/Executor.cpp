@@ -581,3 +581,37 @@ Executor::run(llvm::ArrayRef<Tensor> inputs) {
   }
   return makeError("function has no return");
 }
+
+llvm::Expected<std::vector<Tensor>>
+Executor::runPerRow(llvm::ArrayRef<Tensor> inputs) {
+  int64_t rows = inputs.empty() || inputs[0].rank() == 0 ? 0 : inputs[0].dim(0);
+  for (const Tensor &input : inputs)
+    if (input.rank() == 0 || input.dim(0) != rows)
+      return makeError("running per row needs inputs with the same first "
+                       "dimension");
+  std::vector<Tensor> stacked;
+  for (int64_t r = 0; r < rows; ++r) {
+    std::vector<Tensor> slice;
+    for (const Tensor &input : inputs)
+      slice.push_back(rowOf(input, r));
+    auto results = run(slice);
+    if (!results)
+      return results.takeError();
+    if (r == 0) {
+      for (const Tensor &result : *results) {
+        std::vector<int64_t> shape(result.shape().begin(),
+                                   result.shape().end());
+        shape[0] = rows;
+        stacked.emplace_back(result.dtype(), shape);
+      }
+    }
+    for (auto [all, one] : llvm::zip(stacked, *results)) {
+      int64_t size = one.numElements();
+      if (one.isFloat())
+        std::copy(one.f().begin(), one.f().end(), all.f().begin() + r * size);
+      else
+        std::copy(one.i().begin(), one.i().end(), all.i().begin() + r * size);
+    }
+  }
+  return stacked;
+}

@@ -265,6 +265,34 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
   return fused;
 }
 
+LogicalResult mlir::ffn::fuseRanges(
+    Operation *root, const FFNChainAnalysis &chains,
+    ArrayRef<BlockSpan> ranges,
+    llvm::function_ref<void(BlockSpan, ArrayRef<int64_t>, FFNBlockOp)>
+        onFused) {
+  ArrayRef<FFNBlockOp> blocks = chains.getBlocks();
+  for (auto [first, last] : ranges) {
+    if (last >= blocks.size())
+      return root->emitError()
+             << "cannot fuse blocks " << first << ".." << last << ": block "
+             << last << " does not exist (the module has " << blocks.size()
+             << " ffn_block ops)";
+    SmallVector<unsigned> numbers;
+    SmallVector<int64_t> widths;
+    for (unsigned n = first; n <= last; ++n) {
+      numbers.push_back(n);
+      widths.push_back(FFNBlockOp(blocks[n]).getWidth());
+    }
+    FailureOr<FFNBlockOp> fused =
+        fuseBlocks(blocks.slice(first, numbers.size()), numbers);
+    if (failed(fused))
+      return failure();
+    if (onFused)
+      onFused({first, last}, widths, *fused);
+  }
+  return success();
+}
+
 namespace {
 
 /// Reads M[i, j] (the per-token mean cosine distance) from a report.
@@ -331,22 +359,8 @@ struct FFNFusionPass : public ffn::impl::FFNFusionBase<FFNFusionPass> {
       chosen = selectRanges(chains, *matrix, maxDependency, includeLast);
     }
 
-    ArrayRef<FFNBlockOp> blocks = chains.getBlocks();
-    for (auto [firstNumber, lastNumber] : chosen) {
-      if (lastNumber >= blocks.size()) {
-        module.emitError() << "cannot fuse blocks " << firstNumber << ".."
-                           << lastNumber << ": block " << lastNumber
-                           << " does not exist (the module has "
-                           << blocks.size() << " ffn_block ops)";
-        return signalPassFailure();
-      }
-      SmallVector<unsigned> numbers;
-      for (unsigned n = firstNumber; n <= lastNumber; ++n)
-        numbers.push_back(n);
-      if (failed(fuseBlocks(blocks.slice(firstNumber, numbers.size()),
-                            numbers)))
-        return signalPassFailure();
-    }
+    if (failed(fuseRanges(module, chains, chosen)))
+      signalPassFailure();
   }
 };
 

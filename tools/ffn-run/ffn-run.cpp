@@ -125,42 +125,6 @@ llvm::Expected<ref::Tensor> firstRowsOf(ref::Tensor t, int64_t count) {
   return t.reshaped(shape);
 }
 
-/// Runs the rows of the inputs one at a time and stacks the outputs.
-llvm::Expected<std::vector<ref::Tensor>>
-runPerRow(ref::Executor &executor, llvm::ArrayRef<ref::Tensor> args) {
-  int64_t rows = args.empty() || args[0].rank() == 0 ? 0 : args[0].dim(0);
-  for (const ref::Tensor &arg : args)
-    if (arg.rank() == 0 || arg.dim(0) != rows)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "--per-row needs inputs with the same first dimension");
-  std::vector<ref::Tensor> stacked;
-  for (int64_t r = 0; r < rows; ++r) {
-    std::vector<ref::Tensor> slice;
-    for (const ref::Tensor &arg : args)
-      slice.push_back(ref::rowOf(arg, r));
-    auto results = executor.run(slice);
-    if (!results)
-      return results.takeError();
-    if (r == 0) {
-      for (const ref::Tensor &result : *results) {
-        std::vector<int64_t> shape(result.shape().begin(),
-                                   result.shape().end());
-        shape[0] = rows;
-        stacked.emplace_back(result.dtype(), shape);
-      }
-    }
-    for (auto [all, one] : llvm::zip(stacked, *results)) {
-      int64_t size = one.numElements();
-      if (one.isFloat())
-        std::copy(one.f().begin(), one.f().end(), all.f().begin() + r * size);
-      else
-        std::copy(one.i().begin(), one.i().end(), all.i().begin() + r * size);
-    }
-  }
-  return stacked;
-}
-
 /// Relative L2 and max absolute error of `actual` against `expected`.
 std::pair<double, double> compare(const ref::Tensor &actual,
                                   const ref::Tensor &expected) {
@@ -227,7 +191,7 @@ int main(int argc, char **argv) {
       return fail("missing --input " + executor.argumentName(index) +
                   "=FILE.npy");
 
-  auto results = perRow ? runPerRow(executor, args) : executor.run(args);
+  auto results = perRow ? executor.runPerRow(args) : executor.run(args);
   if (!results)
     return fail(llvm::toString(results.takeError()));
   const ref::Tensor &output = results->front();

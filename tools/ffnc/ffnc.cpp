@@ -193,22 +193,12 @@ void printReport(const ffn::DependencyReport &report, llvm::raw_ostream &os) {
 FailureOr<ffn::ref::Tensor> runAll(ModuleOp module,
                                    const ffn::ref::Tensor &calibration) {
   ffn::ref::Executor executor(module.lookupSymbol<func::FuncOp>("main"));
-  std::vector<ffn::ref::Tensor> rows;
-  for (int64_t r = 0; r < calibration.dim(0); ++r) {
-    auto out = executor.run({ffn::ref::rowOf(calibration, r)});
-    if (!out) {
-      fail(llvm::toString(out.takeError()));
-      return failure();
-    }
-    rows.push_back(std::move(out->front()));
+  auto outputs = executor.runPerRow({calibration});
+  if (!outputs) {
+    fail(llvm::toString(outputs.takeError()));
+    return failure();
   }
-  std::vector<int64_t> shape(rows[0].shape().begin(), rows[0].shape().end());
-  shape[0] = rows.size();
-  ffn::ref::Tensor all(rows[0].dtype(), shape);
-  for (auto [r, row] : llvm::enumerate(rows))
-    std::copy(row.f().begin(), row.f().end(),
-              all.f().begin() + r * row.numElements());
-  return all;
+  return std::move(outputs->front());
 }
 
 /// Fuses the chosen ranges, reporting what happens, and with calibration
@@ -239,25 +229,16 @@ LogicalResult fuse(ModuleOp module, const ffn::ref::Tensor *calibration,
   OwningOpRef<ModuleOp> original;
   if (calibration)
     original = module.clone();
-  SmallVector<ffn::FFNBlockOp> blocks(chains.getBlocks());
-  for (auto [first, last] : ranges) {
-    if (last >= blocks.size())
-      return failure(fail(llvm::formatv("cannot fuse blocks {0}..{1}: the "
-                                        "model has {2} ffn_block ops",
-                                        first, last, blocks.size())));
-    SmallVector<unsigned> numbers;
-    std::string widths;
-    for (unsigned n = first; n <= last; ++n) {
-      numbers.push_back(n);
-      widths += (n == first ? "" : "+") + std::to_string(blocks[n].getWidth());
-    }
-    FailureOr<ffn::FFNBlockOp> fused =
-        ffn::fuseBlocks(ArrayRef(blocks).slice(first, numbers.size()), numbers);
-    if (failed(fused))
-      return failure();
-    llvm::errs() << llvm::formatv("  fused blocks {0}..{1}: width {2} -> {3}\n",
-                                  first, last, widths, fused->getWidth());
-  }
+  if (failed(ffn::fuseRanges(
+          module, chains, ranges,
+          [](ffn::BlockSpan range, ArrayRef<int64_t> widths,
+             ffn::FFNBlockOp fused) {
+            llvm::errs() << llvm::formatv("  fused blocks {0}..{1}: width ",
+                                          range.first, range.second);
+            llvm::interleave(widths, llvm::errs(), "+");
+            llvm::errs() << " -> " << fused.getWidth() << "\n";
+          })))
+    return failure();
   if (ranges.empty())
     llvm::errs() << "  no range fused\n";
   if (!calibration || ranges.empty())

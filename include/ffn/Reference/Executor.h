@@ -52,6 +52,10 @@ public:
   /// Runs the function. Errors name the failing op and its location.
   llvm::Expected<std::vector<Tensor>> run(llvm::ArrayRef<Tensor> inputs);
 
+  /// Runs each row of the inputs' first dimension on its own and stacks the
+  /// outputs, for models whose shape computations assume a batch of 1.
+  llvm::Expected<std::vector<Tensor>> runPerRow(llvm::ArrayRef<Tensor> inputs);
+
   /// The name of argument `index` (its ffn.name, or argN).
   std::string argumentName(unsigned index) const;
   /// The name of result `index` (its ffn.name, or resultN).

@@ -5,6 +5,7 @@
 
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <map>
@@ -36,6 +37,15 @@ std::vector<BlockSpan> selectRanges(const FFNChainAnalysis &chains,
 /// the reason, and changes nothing, when they cannot be fused.
 FailureOr<FFNBlockOp> fuseBlocks(ArrayRef<FFNBlockOp> blocks,
                                  ArrayRef<unsigned> numbers);
+
+/// Fuses each of `ranges` (program-order numbers of `chains`' blocks) with
+/// fuseBlocks, reporting a range that names a missing block on `root`. Calls
+/// `onFused` with each range, the widths it joined and the new block.
+LogicalResult fuseRanges(
+    Operation *root, const FFNChainAnalysis &chains,
+    ArrayRef<BlockSpan> ranges,
+    llvm::function_ref<void(BlockSpan, ArrayRef<int64_t>, FFNBlockOp)>
+        onFused = {});
 
 } // namespace mlir::ffn
 
