@@ -4,9 +4,12 @@
 //         [--reference REF.npy --rtol R --atol A] [--targets NEXT.npy]
 //
 // MODEL is an .onnx file (imported, then raised unless --plain) or an MLIR
-// file holding func @main in the ffn dialect.
+// file holding func @main in the ffn dialect, run by the reference executor;
+// or a compiled MODEL.cubin, run on the GPU (GPURun.cpp).
 //
 //===----------------------------------------------------------------------===//
+
+#include "GPURun.h"
 
 #include "ffn/Frontend/ONNXImporter.h"
 #include "ffn/Reference/Executor.h"
@@ -143,6 +146,10 @@ std::pair<double, double> compare(const ref::Tensor &actual,
 } // namespace
 
 int main(int argc, char **argv) {
+  for (int k = 1; k < argc; ++k)
+    if (llvm::StringRef(argv[k]).ends_with(".cubin") &&
+        !llvm::StringRef(argv[k - 1]).starts_with("--"))
+      return runCompiledModel(argc, argv);
   llvm::InitLLVM init(argc, argv);
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "ffn-run: run a model and check it against references\n");

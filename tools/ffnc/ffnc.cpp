@@ -1,10 +1,13 @@
 //===- ffnc.cpp - The ffnc compiler driver --------------------------------===//
 //
-// ffnc model.onnx --emit=onnx|ffn [-o out.mlir] [--summary]
+// ffnc model.onnx -o model.cubin [--precision=bf16|fp16|fp32] [--target=sm_90]
+// ffnc model.onnx --emit=onnx|ffn|mlir-gpu|llvm|ptx|cubin [-o out] [--summary]
 //
 //===----------------------------------------------------------------------===//
 
 #include "ffn/Analysis/ChainAnalysis.h"
+#include "ffn/Conversion/FFNToGPU.h"
+#include "ffn/Target/Cubin.h"
 #include "ffn/Analysis/DependencyAnalysis.h"
 #include "ffn/Analysis/Heatmap.h"
 #include "ffn/Frontend/ONNXImporter.h"
@@ -24,6 +27,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
@@ -35,7 +39,7 @@
 using namespace mlir;
 
 namespace {
-enum class Emit { ONNX, FFN };
+enum class Emit { ONNX, FFN, MLIRGPU, LLVM, PTX, Cubin };
 
 llvm::cl::SubCommand analyzeCommand(
     "analyze", "Measure the block-wise dependency matrix of the model's runs "
@@ -88,8 +92,39 @@ llvm::cl::opt<Emit> emit(
     "emit", llvm::cl::desc("Stop after this stage and print its IR"),
     llvm::cl::values(
         clEnumValN(Emit::ONNX, "onnx", "the plain import, one op per node"),
-        clEnumValN(Emit::FFN, "ffn", "after raising into the ffn dialect")),
-    llvm::cl::init(Emit::FFN));
+        clEnumValN(Emit::FFN, "ffn", "after raising (and fusion)"),
+        clEnumValN(Emit::MLIRGPU, "mlir-gpu",
+                   "the kernels (gpu dialect) and the launch plan"),
+        clEnumValN(Emit::LLVM, "llvm", "the kernels as LLVM IR"),
+        clEnumValN(Emit::PTX, "ptx", "the kernels and plan as PTX"),
+        clEnumValN(Emit::Cubin, "cubin",
+                   "the cubin and its weights file (default with -o X.cubin)")));
+llvm::cl::opt<ffn::Precision> precision(
+    "precision", llvm::cl::desc("Weights and activations on the GPU"),
+    llvm::cl::values(
+        clEnumValN(ffn::Precision::BF16, "bf16",
+                   "bfloat16 storage, f32 accumulation and norm statistics"),
+        clEnumValN(ffn::Precision::FP16, "fp16",
+                   "float16 storage, f32 accumulation and norm statistics"),
+        clEnumValN(ffn::Precision::FP32, "fp32", "float32 throughout")),
+    llvm::cl::init(ffn::Precision::BF16));
+llvm::cl::opt<std::string> target("target",
+                                  llvm::cl::desc("GPU architecture: sm_90 "
+                                                 "(H100/H200) or sm_80 (A100)"),
+                                  llvm::cl::init("sm_90"));
+llvm::cl::opt<int64_t> maxTokens(
+    "max-tokens",
+    llvm::cl::desc("Most tokens (batch * seq) one run may process; sizes the "
+                   "activation memory"),
+    llvm::cl::init(4096));
+llvm::cl::opt<std::string> cudaPath("cuda-path",
+                                    llvm::cl::desc("The CUDA toolkit (ptxas, "
+                                                   "libdevice)"),
+                                    llvm::cl::init(FFNC_CUDA_PATH));
+llvm::cl::opt<bool> ptxasVerbose(
+    "ptxas-verbose",
+    llvm::cl::desc("Print ptxas's per-kernel resource report (registers, "
+                   "spills)"));
 llvm::cl::opt<bool> printSummary(
     "summary", llvm::cl::desc("Print a one-screen summary of the model"));
 llvm::cl::opt<bool> elideWeights(
@@ -266,6 +301,111 @@ LogicalResult fuse(ModuleOp module, const ffn::ref::Tensor *calibration,
   }
   return success();
 }
+
+/// Writes `bytes` to `path` (or stdout for "-").
+int writeOutput(llvm::StringRef path, llvm::StringRef bytes) {
+  std::string errorMessage;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(path, &errorMessage);
+  if (!output)
+    return fail(errorMessage);
+  output->os() << bytes;
+  output->keep();
+  return 0;
+}
+
+/// Lowers to kernels and a launch plan, then stops at --emit or writes the
+/// cubin and its weights file.
+int compileForGPU(ModuleOp module, Phases &phases) {
+  phases.begin(llvm::formatv("lowering to GPU kernels ({0}, {1})",
+                             ffn::precisionName(precision), target.getValue())
+                   .str());
+  ffn::GPULoweringOptions options;
+  options.precision = precision;
+  options.maxTokens = maxTokens;
+  options.target = target;
+  auto program = ffn::lowerToGPU(module, options);
+  if (!program)
+    return fail(llvm::toString(program.takeError()));
+  ffnrt::Plan &plan = program->plan;
+  ModuleOp kernels = *program->kernels;
+
+  if (emit == Emit::MLIRGPU) {
+    phases.begin("writing " + outputPath);
+    Builder b(kernels.getContext());
+    std::vector<Attribute> launches;
+    for (const ffnrt::Launch &l : plan.launches)
+      launches.push_back(b.getStringAttr(ffn::describeLaunch(plan, l)));
+    kernels->setAttr("ffn.launches", b.getArrayAttr(launches));
+    kernels->setAttr("ffn.arena_bytes", b.getI64IntegerAttr(plan.arenaBytes));
+    kernels->setAttr("ffn.weight_bytes",
+                     b.getI64IntegerAttr(plan.weightsBytes));
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    kernels.print(os);
+    os << "\n";
+    phases.done();
+    return writeOutput(outputPath, text);
+  }
+
+  phases.begin("generating " +
+               std::string(emit == Emit::LLVM ? "LLVM IR" : "PTX") +
+               " with LLVM's NVPTX back end");
+  ffn::CubinOptions cubinOptions;
+  cubinOptions.chip = target;
+  cubinOptions.cudaPath = cudaPath;
+  cubinOptions.verbose = ptxasVerbose;
+  if (llvm::Error e = ffn::lowerKernelsToNVVM(kernels, cubinOptions))
+    return fail(llvm::toString(std::move(e)));
+  if (emit == Emit::LLVM) {
+    auto ir = ffn::translateKernelsToLLVMIR(kernels, cubinOptions);
+    if (!ir)
+      return fail(llvm::toString(ir.takeError()));
+    phases.done();
+    return writeOutput(outputPath, *ir);
+  }
+  auto ptx = ffn::translateKernelsToPTX(kernels, cubinOptions);
+  if (!ptx)
+    return fail(llvm::toString(ptx.takeError()));
+  llvm::SmallString<256> weightsPath(
+      outputPath == "-" ? std::string("model.cubin") : outputPath.getValue());
+  llvm::sys::path::replace_extension(weightsPath, "weights");
+  plan.weightsFile = llvm::sys::path::filename(weightsPath).str();
+  plan.fingerprint = ffnrt::fingerprintOf(plan, program->weights);
+  *ptx += ffn::ptxGlobalBytes(ffnrt::kPlanSymbol,
+                              ffnrt::serializePlan(plan));
+  if (emit == Emit::PTX) {
+    phases.done();
+    return writeOutput(outputPath, *ptx);
+  }
+
+  if (outputPath == "-")
+    return fail("a cubin cannot go to stdout; name it with -o model.cubin");
+  phases.begin("assembling with ptxas and writing " + outputPath + " and " +
+               weightsPath.str().str());
+  std::string report;
+  auto cubin = ffn::assembleCubin(*ptx, cubinOptions, &report);
+  if (!cubin)
+    return fail(llvm::toString(cubin.takeError()));
+  if (ptxasVerbose)
+    llvm::errs() << report;
+  if (int rc = writeOutput(outputPath,
+                           llvm::StringRef(cubin->data(), cubin->size())))
+    return rc;
+  std::string error;
+  if (!ffnrt::writeSidecar(weightsPath.str().str(), plan.fingerprint,
+                             program->weights, error))
+    return fail(error);
+  if (!quiet)
+    llvm::errs() << llvm::formatv(
+        "  {0} kernels, {1} launches, activation arena {2:F1} MiB for {3} "
+        "tokens, weights {4:F1} MiB ({5})\n",
+        plan.kernels.size(), plan.launches.size(), plan.arenaBytes / 1048576.0,
+        plan.maxTokens, plan.weightsBytes / 1048576.0, plan.precision);
+  phases.done();
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -277,6 +417,13 @@ int main(int argc, char **argv) {
   bool analyze = static_cast<bool>(analyzeCommand);
   llvm::StringRef fusionMode = fusion;
   bool autoFusion = fusionMode == "auto";
+  if (emit.getNumOccurrences() == 0)
+    emit = llvm::StringRef(outputPath).ends_with(".cubin") ? Emit::Cubin
+                                                           : Emit::FFN;
+  if (!llvm::is_contained({"sm_80", "sm_86", "sm_89", "sm_90"},
+                          target.getValue()))
+    return fail("--target must be sm_80, sm_86, sm_89 or sm_90, got '" +
+                target + "'");
   bool fusing = fusionMode != "none";
   if (fusing && !autoFusion && !fusionMode.starts_with("ranges:"))
     return fail("--ffn-fusion must be none, auto or ranges:A-B[,C-D...], got '" +
@@ -309,6 +456,7 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   ffn::registerFFNDialects(registry);
+  ffn::registerGPUTargetDialects(registry);
   MLIRContext context(registry);
   // Diagnostics name the model file and, for nodes, the node.
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
@@ -321,7 +469,12 @@ int main(int argc, char **argv) {
     return success();
   });
 
-  unsigned total = analyze ? 4 : emit == Emit::ONNX ? 2 : 3 + fusing + autoFusion;
+  unsigned total = analyze            ? 4
+                   : emit == Emit::ONNX ? 2
+                                        : 2 + fusing + autoFusion +
+                                              (emit == Emit::Cubin   ? 3
+                                               : emit > Emit::MLIRGPU ? 2
+                                                                      : 1);
   Phases phases(total);
   phases.begin("importing " + inputPath);
   ffn::ModelSummary summary;
@@ -332,7 +485,8 @@ int main(int argc, char **argv) {
   if (printSummary)
     summary.print(llvm::errs());
 
-  if (emit == Emit::FFN || analyze) {
+  bool gpu = emit > Emit::FFN;
+  if (emit != Emit::ONNX || analyze) {
     phases.begin("raising into the ffn dialect");
     PassManager pm(&context);
     pm.addNestedPass<func::FuncOp>(ffn::createFFNRaise());
@@ -377,6 +531,9 @@ int main(int argc, char **argv) {
                     targets ? &*targets : nullptr, report)))
       return 1;
   }
+
+  if (gpu)
+    return compileForGPU(**module, phases);
 
   phases.begin("writing " + (outputPath == "-" ? std::string("<stdout>")
                                                : outputPath.getValue()));

@@ -1,0 +1,86 @@
+/*===- ffnrt.h - The ffnc runtime: C API ------------------------*- C -*-===*\
+|*                                                                          *|
+|* Loads a model compiled by ffnc (model.cubin and its weights sidecar) and *|
+|* runs it on an NVIDIA GPU through the CUDA driver API, which is loaded at *|
+|* run time: the library links neither MLIR, LLVM nor libcuda.              *|
+|*                                                                          *|
+|* Every call returns FFNRT_OK or FFNRT_ERROR; ffnrt_error() then describes *|
+|* the failure (the last one on this thread).                               *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef FFN_RUNTIME_FFNRT_H
+#define FFN_RUNTIME_FFNRT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ffnrt_model ffnrt_model;
+
+typedef enum { FFNRT_OK = 0, FFNRT_ERROR = 1 } ffnrt_status;
+
+/* Element types of inputs and outputs. */
+typedef enum {
+  FFNRT_F32 = 0,
+  FFNRT_F16 = 1,
+  FFNRT_BF16 = 2,
+  FFNRT_I64 = 3
+} ffnrt_dtype;
+
+/* The message of the last failed call on this thread. */
+const char *ffnrt_error(void);
+
+/* Loads `cubin_path` and the weights file named in its plan (looked up in
+   the cubin's folder) onto GPU `device`, and checks that their fingerprints
+   match. */
+ffnrt_status ffnrt_load(const char *cubin_path, int device,
+                        ffnrt_model **model);
+void ffnrt_destroy(ffnrt_model *model);
+
+/* Inputs and outputs, by index. */
+int ffnrt_num_inputs(const ffnrt_model *model);
+int ffnrt_num_outputs(const ffnrt_model *model);
+const char *ffnrt_input_name(const ffnrt_model *model, int index);
+const char *ffnrt_output_name(const ffnrt_model *model, int index);
+
+/* Copies an input to the GPU after checking its name, dtype, shape (against
+   the plan's dims and --max-tokens) and, for token ids, their range. */
+ffnrt_status ffnrt_set_input(ffnrt_model *model, const char *name,
+                             ffnrt_dtype dtype, const int64_t *shape, int rank,
+                             const void *data);
+
+/* Runs the plan on the inputs set last and waits for it. With graphs on, the
+   launches are captured once per input shape and replayed as a CUDA graph. */
+ffnrt_status ffnrt_run(ffnrt_model *model);
+ffnrt_status ffnrt_use_graphs(ffnrt_model *model, int enable);
+
+/* The shape of output `index` after the last run (up to 8 dims), and its
+   data (float32) copied into `data`, which holds `bytes`. */
+ffnrt_status ffnrt_output_shape(const ffnrt_model *model, int index,
+                                int64_t *shape, int *rank);
+ffnrt_status ffnrt_get_output(ffnrt_model *model, int index, void *data,
+                              size_t bytes);
+
+/* Runs `warmup` times, then times `iterations` runs with CUDA events and
+   stores each run's milliseconds in `ms`. */
+ffnrt_status ffnrt_benchmark(ffnrt_model *model, int warmup, int iterations,
+                             float *ms);
+
+/* Device-to-device copy bandwidth (bytes read + written per second). */
+ffnrt_status ffnrt_copy_bandwidth(ffnrt_model *model, double *bytes_per_s);
+
+/* The GPU's name, the plan's target and precision, the weight bytes. */
+const char *ffnrt_device_name(const ffnrt_model *model);
+const char *ffnrt_target(const ffnrt_model *model);
+const char *ffnrt_precision(const ffnrt_model *model);
+uint64_t ffnrt_weight_bytes(const ffnrt_model *model);
+int ffnrt_num_launches(const ffnrt_model *model);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FFN_RUNTIME_FFNRT_H */

@@ -1,0 +1,118 @@
+// Attention with an online softmax; grid (seq, heads, batch), one warp per
+// query. q [rows, heads * d], k and v [rows, kvHeads * d], d <= 128: lane l
+// holds dims l, l + 32, l + 64 and l + 96. kvHeads divides heads (GQA).
+func.func private @lane_dim(%lane: index, %i: index, %d: index) -> (index, i1) {
+  %c32 = arith.constant 32 : index
+  %c0 = arith.constant 0 : index
+  %o = arith.muli %i, %c32 : index
+  %j = arith.addi %lane, %o : index
+  %ok = arith.cmpi ult, %j, %d : index
+  %safe = arith.select %ok, %j, %c0 : index
+  return %safe, %ok : index, i1
+}
+
+func.func private @ld_masked(%m: memref<?x!act>, %base: index, %j: index, %ok: i1) -> f32 {
+  %i = arith.addi %base, %j : index
+  %v = func.call @ld(%m, %i) : (memref<?x!act>, index) -> f32
+  %zero = arith.constant 0.0 : f32
+  %r = arith.select %ok, %v, %zero : f32
+  return %r : f32
+}
+
+gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
+                    %out: memref<?x!act>, %seq32: i32, %h32: i32, %hkv32: i32,
+                    %d32: i32, %scale: f32, %causal: i32) kernel {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c0i = arith.constant 0 : i32
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %s = gpu.block_id x
+  %h = gpu.block_id y
+  %b = gpu.block_id z
+  %lane = gpu.thread_id x
+  %seq = arith.index_cast %seq32 : i32 to index
+  %heads = arith.index_cast %h32 : i32 to index
+  %kvHeads = arith.index_cast %hkv32 : i32 to index
+  %d = arith.index_cast %d32 : i32 to index
+  %group = arith.divui %heads, %kvHeads : index
+  %kvh = arith.divui %h, %group : index
+  %bs = arith.muli %b, %seq : index
+  %tok = arith.addi %bs, %s : index
+  %th = arith.muli %tok, %heads : index
+  %thh = arith.addi %th, %h : index
+  %qrow = arith.muli %thh, %d : index
+  %kvStride = arith.muli %kvHeads, %d : index
+  %kvb = arith.muli %bs, %kvStride : index
+  %kvo = arith.muli %kvh, %d : index
+  %kvBase = arith.addi %kvb, %kvo : index
+  %j0, %ok0 = func.call @lane_dim(%lane, %c0, %d) : (index, index, index) -> (index, i1)
+  %j1, %ok1 = func.call @lane_dim(%lane, %c1, %d) : (index, index, index) -> (index, i1)
+  %j2, %ok2 = func.call @lane_dim(%lane, %c2, %d) : (index, index, index) -> (index, i1)
+  %j3, %ok3 = func.call @lane_dim(%lane, %c3, %d) : (index, index, index) -> (index, i1)
+  %qu0 = func.call @ld_masked(%q, %qrow, %j0, %ok0) : (memref<?x!act>, index, index, i1) -> f32
+  %qu1 = func.call @ld_masked(%q, %qrow, %j1, %ok1) : (memref<?x!act>, index, index, i1) -> f32
+  %qu2 = func.call @ld_masked(%q, %qrow, %j2, %ok2) : (memref<?x!act>, index, index, i1) -> f32
+  %qu3 = func.call @ld_masked(%q, %qrow, %j3, %ok3) : (memref<?x!act>, index, index, i1) -> f32
+  %q0 = arith.mulf %qu0, %scale : f32
+  %q1 = arith.mulf %qu1, %scale : f32
+  %q2 = arith.mulf %qu2, %scale : f32
+  %q3 = arith.mulf %qu3, %scale : f32
+  %isCausal = arith.cmpi ne, %causal, %c0i : i32
+  %s1 = arith.addi %s, %c1 : index
+  %end = arith.select %isCausal, %s1, %seq : index
+  %r:6 = scf.for %key = %c0 to %end step %c1
+      iter_args(%m = %ninf, %l = %zero, %a0 = %zero, %a1 = %zero, %a2 = %zero, %a3 = %zero)
+      -> (f32, f32, f32, f32, f32, f32) {
+    %ko = arith.muli %key, %kvStride : index
+    %kr = arith.addi %kvBase, %ko : index
+    %k0 = func.call @ld_masked(%k, %kr, %j0, %ok0) : (memref<?x!act>, index, index, i1) -> f32
+    %k1 = func.call @ld_masked(%k, %kr, %j1, %ok1) : (memref<?x!act>, index, index, i1) -> f32
+    %k2 = func.call @ld_masked(%k, %kr, %j2, %ok2) : (memref<?x!act>, index, index, i1) -> f32
+    %k3 = func.call @ld_masked(%k, %kr, %j3, %ok3) : (memref<?x!act>, index, index, i1) -> f32
+    %p0 = arith.mulf %q0, %k0 : f32
+    %p1 = math.fma %q1, %k1, %p0 : f32
+    %p2 = math.fma %q2, %k2, %p1 : f32
+    %p3 = math.fma %q3, %k3, %p2 : f32
+    %score = func.call @warp_sum(%p3) : (f32) -> f32
+    %mn = arith.maximumf %m, %score : f32
+    %dm = arith.subf %m, %mn : f32
+    %corr = math.exp %dm : f32
+    %ds = arith.subf %score, %mn : f32
+    %p = math.exp %ds : f32
+    %lc = arith.mulf %l, %corr : f32
+    %ln = arith.addf %lc, %p : f32
+    %v0 = func.call @ld_masked(%v, %kr, %j0, %ok0) : (memref<?x!act>, index, index, i1) -> f32
+    %v1 = func.call @ld_masked(%v, %kr, %j1, %ok1) : (memref<?x!act>, index, index, i1) -> f32
+    %v2 = func.call @ld_masked(%v, %kr, %j2, %ok2) : (memref<?x!act>, index, index, i1) -> f32
+    %v3 = func.call @ld_masked(%v, %kr, %j3, %ok3) : (memref<?x!act>, index, index, i1) -> f32
+    %b0 = arith.mulf %a0, %corr : f32
+    %b1 = arith.mulf %a1, %corr : f32
+    %b2 = arith.mulf %a2, %corr : f32
+    %b3 = arith.mulf %a3, %corr : f32
+    %n0 = math.fma %p, %v0, %b0 : f32
+    %n1 = math.fma %p, %v1, %b1 : f32
+    %n2 = math.fma %p, %v2, %b2 : f32
+    %n3 = math.fma %p, %v3, %b3 : f32
+    scf.yield %mn, %ln, %n0, %n1, %n2, %n3 : f32, f32, f32, f32, f32, f32
+  }
+  %o0 = arith.divf %r#2, %r#1 : f32
+  %o1 = arith.divf %r#3, %r#1 : f32
+  %o2 = arith.divf %r#4, %r#1 : f32
+  %o3 = arith.divf %r#5, %r#1 : f32
+  func.call @st_masked(%out, %qrow, %j0, %ok0, %o0) : (memref<?x!act>, index, index, i1, f32) -> ()
+  func.call @st_masked(%out, %qrow, %j1, %ok1, %o1) : (memref<?x!act>, index, index, i1, f32) -> ()
+  func.call @st_masked(%out, %qrow, %j2, %ok2, %o2) : (memref<?x!act>, index, index, i1, f32) -> ()
+  func.call @st_masked(%out, %qrow, %j3, %ok3, %o3) : (memref<?x!act>, index, index, i1, f32) -> ()
+  gpu.return
+}
+
+func.func private @st_masked(%m: memref<?x!act>, %base: index, %j: index, %ok: i1, %v: f32) {
+  scf.if %ok {
+    %i = arith.addi %base, %j : index
+    func.call @st(%m, %i, %v) : (memref<?x!act>, index, f32) -> ()
+  }
+  return
+}

@@ -1,0 +1,96 @@
+// Shared helpers. Every kernel computes in f32 and reaches activations only
+// through @ld/@st/@ld8, which the precision's prelude defines.
+
+func.func private @warp_sum(%v: f32) -> f32 {
+  %w = arith.constant 32 : i32
+  %c16 = arith.constant 16 : i32
+  %c8 = arith.constant 8 : i32
+  %c4 = arith.constant 4 : i32
+  %c2 = arith.constant 2 : i32
+  %c1 = arith.constant 1 : i32
+  %s16, %p16 = gpu.shuffle xor %v, %c16, %w : f32
+  %a16 = arith.addf %v, %s16 : f32
+  %s8, %p8 = gpu.shuffle xor %a16, %c8, %w : f32
+  %a8 = arith.addf %a16, %s8 : f32
+  %s4, %p4 = gpu.shuffle xor %a8, %c4, %w : f32
+  %a4 = arith.addf %a8, %s4 : f32
+  %s2, %p2 = gpu.shuffle xor %a4, %c2, %w : f32
+  %a2 = arith.addf %a4, %s2 : f32
+  %s1, %p1 = gpu.shuffle xor %a2, %c1, %w : f32
+  %a1 = arith.addf %a2, %s1 : f32
+  return %a1 : f32
+}
+
+// Sum over the thread block; every thread gets the result.
+func.func private @block_sum(%v: f32, %red: memref<32xf32, #gpu.address_space<workgroup>>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %zero = arith.constant 0.0 : f32
+  %w = func.call @warp_sum(%v) : (f32) -> f32
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %lane = arith.remui %tid, %c32 : index
+  %warp = arith.divui %tid, %c32 : index
+  %nwarps = arith.divui %nt, %c32 : index
+  // The first barrier keeps a previous call's readers ahead of these writes.
+  gpu.barrier
+  %first = arith.cmpi eq, %lane, %c0 : index
+  scf.if %first {
+    memref.store %w, %red[%warp] : memref<32xf32, #gpu.address_space<workgroup>>
+  }
+  gpu.barrier
+  %s = scf.for %i = %c0 to %nwarps step %c1 iter_args(%acc = %zero) -> f32 {
+    %p = memref.load %red[%i] : memref<32xf32, #gpu.address_space<workgroup>>
+    %n = arith.addf %acc, %p : f32
+    scf.yield %n : f32
+  }
+  return %s : f32
+}
+
+// Activation kinds: 0 identity, 1 silu, 2 gelu (erf), 3 gelu (tanh), 4 relu.
+func.func private @activate(%kind: i32, %x: f32) -> f32 {
+  %k = arith.index_cast %kind : i32 to index
+  %one = arith.constant 1.0 : f32
+  %half = arith.constant 0.5 : f32
+  %r = scf.index_switch %k -> f32
+  case 1 {
+    %n = arith.negf %x : f32
+    %e = math.exp %n : f32
+    %d = arith.addf %one, %e : f32
+    %y = arith.divf %x, %d : f32
+    scf.yield %y : f32
+  }
+  case 2 {
+    %rsqrt2 = arith.constant 0.707106781186547524 : f32
+    %s = arith.mulf %x, %rsqrt2 : f32
+    %e = math.erf %s : f32
+    %p = arith.addf %one, %e : f32
+    %h = arith.mulf %half, %x : f32
+    %y = arith.mulf %h, %p : f32
+    scf.yield %y : f32
+  }
+  case 3 {
+    %c = arith.constant 0.797884560802865355 : f32
+    %a = arith.constant 0.044715 : f32
+    %x2 = arith.mulf %x, %x : f32
+    %x3 = arith.mulf %x2, %x : f32
+    %ax3 = arith.mulf %a, %x3 : f32
+    %in = arith.addf %x, %ax3 : f32
+    %s = arith.mulf %c, %in : f32
+    %t = math.tanh %s : f32
+    %p = arith.addf %one, %t : f32
+    %h = arith.mulf %half, %x : f32
+    %y = arith.mulf %h, %p : f32
+    scf.yield %y : f32
+  }
+  case 4 {
+    %zero = arith.constant 0.0 : f32
+    %y = arith.maximumf %x, %zero : f32
+    scf.yield %y : f32
+  }
+  default {
+    scf.yield %x : f32
+  }
+  return %r : f32
+}

@@ -1,0 +1,240 @@
+// Row-wise and element-wise kernels. Tensors are [rows, features] with rows =
+// batch * seq; an operand with fewer rows is broadcast by row modulo its rows.
+
+// out[t, :] = table[ids[t mod idRows], :]; one block per token.
+gpu.func @embed(%table: memref<?x!act>, %ids: memref<?xi64>, %out: memref<?x!act>,
+                %f32: i32, %idRows32: i32) kernel {
+  %t = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %f = arith.index_cast %f32 : i32 to index
+  %idRows = arith.index_cast %idRows32 : i32 to index
+  %r = arith.remui %t, %idRows : index
+  %id64 = memref.load %ids[%r] : memref<?xi64>
+  %id = arith.index_cast %id64 : i64 to index
+  %src = arith.muli %id, %f : index
+  %dst = arith.muli %t, %f : index
+  scf.for %k = %tid to %f step %nt {
+    %i = arith.addi %src, %k : index
+    %o = arith.addi %dst, %k : index
+    %v = func.call @ld(%table, %i) : (memref<?x!act>, index) -> f32
+    func.call @st(%out, %o, %v) : (memref<?x!act>, index, f32) -> ()
+  }
+  gpu.return
+}
+
+// RMSNorm or LayerNorm of one row per block, statistics in f32.
+// mode bits: 1 subtract the mean (LayerNorm), 2 add bias, 4 scale by 1 + w.
+gpu.func @norm(%x: memref<?x!act>, %w: memref<?x!act>, %b: memref<?x!act>,
+               %out: memref<?x!act>, %f32: i32, %eps: f32, %mode: i32)
+    workgroup(%red: memref<32xf32, #gpu.address_space<workgroup>>) kernel {
+  %c0i = arith.constant 0 : i32
+  %c1i = arith.constant 1 : i32
+  %c2i = arith.constant 2 : i32
+  %c4i = arith.constant 4 : i32
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %t = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %f = arith.index_cast %f32 : i32 to index
+  %ff = arith.uitofp %f32 : i32 to f32
+  %row = arith.muli %t, %f : index
+  %layerBit = arith.andi %mode, %c1i : i32
+  %layer = arith.cmpi ne, %layerBit, %c0i : i32
+  %mean = scf.if %layer -> f32 {
+    %s = scf.for %k = %tid to %f step %nt iter_args(%acc = %zero) -> f32 {
+      %i = arith.addi %row, %k : index
+      %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
+      %n = arith.addf %acc, %v : f32
+      scf.yield %n : f32
+    }
+    %total = func.call @block_sum(%s, %red) : (f32, memref<32xf32, #gpu.address_space<workgroup>>) -> f32
+    %m = arith.divf %total, %ff : f32
+    scf.yield %m : f32
+  } else {
+    scf.yield %zero : f32
+  }
+  %sq = scf.for %k = %tid to %f step %nt iter_args(%acc = %zero) -> f32 {
+    %i = arith.addi %row, %k : index
+    %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
+    %d = arith.subf %v, %mean : f32
+    %n = math.fma %d, %d, %acc : f32
+    scf.yield %n : f32
+  }
+  %total = func.call @block_sum(%sq, %red) : (f32, memref<32xf32, #gpu.address_space<workgroup>>) -> f32
+  %var = arith.divf %total, %ff : f32
+  %ve = arith.addf %var, %eps : f32
+  %rstd = math.rsqrt %ve : f32
+  %biasBit = arith.andi %mode, %c2i : i32
+  %hasBias = arith.cmpi ne, %biasBit, %c0i : i32
+  %offBit = arith.andi %mode, %c4i : i32
+  %offset = arith.cmpi ne, %offBit, %c0i : i32
+  %gainOffset = arith.select %offset, %one, %zero : f32
+  scf.for %k = %tid to %f step %nt {
+    %i = arith.addi %row, %k : index
+    %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
+    %g = func.call @ld(%w, %k) : (memref<?x!act>, index) -> f32
+    %gain = arith.addf %g, %gainOffset : f32
+    %d = arith.subf %v, %mean : f32
+    %n = arith.mulf %d, %rstd : f32
+    %y = arith.mulf %n, %gain : f32
+    %yb = scf.if %hasBias -> f32 {
+      %bv = func.call @ld(%b, %k) : (memref<?x!act>, index) -> f32
+      %s = arith.addf %y, %bv : f32
+      scf.yield %s : f32
+    } else {
+      scf.yield %y : f32
+    }
+    func.call @st(%out, %i, %yb) : (memref<?x!act>, index, f32) -> ()
+  }
+  gpu.return
+}
+
+// Element-wise binary op over n = rows * f elements. An operand with fewer
+// rows or a single feature is broadcast (row t reads row t mod its rows).
+// op: 0 add, 1 sub, 2 mul, 3 div.
+gpu.func @binary(%a: memref<?x!act>, %b: memref<?x!act>, %out: memref<?x!act>,
+                 %n32: i32, %f32: i32, %aRows32: i32, %aF32: i32,
+                 %bRows32: i32, %bF32: i32, %op: i32) kernel {
+  %bid = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %base = arith.muli %bid, %nt : index
+  %i = arith.addi %base, %tid : index
+  %n = arith.index_cast %n32 : i32 to index
+  %in = arith.cmpi ult, %i, %n : index
+  scf.if %in {
+    %f = arith.index_cast %f32 : i32 to index
+    %row = arith.divui %i, %f : index
+    %col = arith.remui %i, %f : index
+    %ai = func.call @broadcast_index(%row, %col, %aRows32, %aF32) : (index, index, i32, i32) -> index
+    %bi = func.call @broadcast_index(%row, %col, %bRows32, %bF32) : (index, index, i32, i32) -> index
+    %x = func.call @ld(%a, %ai) : (memref<?x!act>, index) -> f32
+    %y = func.call @ld(%b, %bi) : (memref<?x!act>, index) -> f32
+    %k = arith.index_cast %op : i32 to index
+    %r = scf.index_switch %k -> f32
+    case 1 {
+      %v = arith.subf %x, %y : f32
+      scf.yield %v : f32
+    }
+    case 2 {
+      %v = arith.mulf %x, %y : f32
+      scf.yield %v : f32
+    }
+    case 3 {
+      %v = arith.divf %x, %y : f32
+      scf.yield %v : f32
+    }
+    default {
+      %v = arith.addf %x, %y : f32
+      scf.yield %v : f32
+    }
+    func.call @st(%out, %i, %r) : (memref<?x!act>, index, f32) -> ()
+  }
+  gpu.return
+}
+
+func.func private @broadcast_index(%row: index, %col: index, %rows32: i32, %f32: i32) -> index {
+  %rows = arith.index_cast %rows32 : i32 to index
+  %f = arith.index_cast %f32 : i32 to index
+  %r = arith.remui %row, %rows : index
+  %c = arith.remui %col, %f : index
+  %b = arith.muli %r, %f : index
+  %i = arith.addi %b, %c : index
+  return %i : index
+}
+
+// out = activate(kind, x) over n elements.
+gpu.func @unary(%x: memref<?x!act>, %out: memref<?x!act>, %n32: i32, %kind: i32) kernel {
+  %bid = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %base = arith.muli %bid, %nt : index
+  %i = arith.addi %base, %tid : index
+  %n = arith.index_cast %n32 : i32 to index
+  %in = arith.cmpi ult, %i, %n : index
+  scf.if %in {
+    %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
+    %y = func.call @activate(%kind, %v) : (i32, f32) -> f32
+    func.call @st(%out, %i, %y) : (memref<?x!act>, index, f32) -> ()
+  }
+  gpu.return
+}
+
+// out[t, j] = x[t, offset + j] for j < fOut: a slice of the feature axis.
+gpu.func @slice_cols(%x: memref<?x!act>, %out: memref<?x!act>, %n32: i32,
+                     %fOut32: i32, %fIn32: i32, %offset32: i32) kernel {
+  %bid = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %base = arith.muli %bid, %nt : index
+  %i = arith.addi %base, %tid : index
+  %n = arith.index_cast %n32 : i32 to index
+  %in = arith.cmpi ult, %i, %n : index
+  scf.if %in {
+    %fOut = arith.index_cast %fOut32 : i32 to index
+    %fIn = arith.index_cast %fIn32 : i32 to index
+    %offset = arith.index_cast %offset32 : i32 to index
+    %row = arith.divui %i, %fOut : index
+    %col = arith.remui %i, %fOut : index
+    %rb = arith.muli %row, %fIn : index
+    %c = arith.addi %col, %offset : index
+    %src = arith.addi %rb, %c : index
+    %v = func.call @ld(%x, %src) : (memref<?x!act>, index) -> f32
+    func.call @st(%out, %i, %v) : (memref<?x!act>, index, f32) -> ()
+  }
+  gpu.return
+}
+
+// Widens n activations into an f32 model output.
+gpu.func @to_f32(%x: memref<?x!act>, %out: memref<?xf32>, %n32: i32) kernel {
+  %bid = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %base = arith.muli %bid, %nt : index
+  %i = arith.addi %base, %tid : index
+  %n = arith.index_cast %n32 : i32 to index
+  %in = arith.cmpi ult, %i, %n : index
+  scf.if %in {
+    %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
+    memref.store %v, %out[%i] : memref<?xf32>
+  }
+  gpu.return
+}
+
+// Rotate-half RoPE: x [rows, heads * d], cos/sin f32 [seq, d] indexed by the
+// token's position t mod seq. One block per token.
+gpu.func @rope(%x: memref<?x!act>, %cos: memref<?xf32>, %sin: memref<?xf32>,
+               %out: memref<?x!act>, %f32: i32, %d32: i32, %seq32: i32) kernel {
+  %t = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %f = arith.index_cast %f32 : i32 to index
+  %d = arith.index_cast %d32 : i32 to index
+  %seq = arith.index_cast %seq32 : i32 to index
+  %c2 = arith.constant 2 : index
+  %half = arith.divui %d, %c2 : index
+  %s = arith.remui %t, %seq : index
+  %row = arith.muli %t, %f : index
+  %table = arith.muli %s, %d : index
+  scf.for %k = %tid to %f step %nt {
+    %j = arith.remui %k, %d : index
+    %lower = arith.cmpi ult, %j, %half : index
+    %i = arith.addi %row, %k : index
+    %ip = arith.addi %i, %half : index
+    %im = arith.subi %i, %half : index
+    %partner = arith.select %lower, %ip, %im : index
+    %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
+    %p = func.call @ld(%x, %partner) : (memref<?x!act>, index) -> f32
+    %np = arith.negf %p : f32
+    %rot = arith.select %lower, %np, %p : f32
+    %ti = arith.addi %table, %j : index
+    %c = memref.load %cos[%ti] : memref<?xf32>
+    %sn = memref.load %sin[%ti] : memref<?xf32>
+    %a = arith.mulf %v, %c : f32
+    %y = math.fma %rot, %sn, %a : f32
+    func.call @st(%out, %i, %y) : (memref<?x!act>, index, f32) -> ()
+  }
+  gpu.return
+}
