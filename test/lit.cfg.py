@@ -40,17 +40,5 @@ if os.path.isdir(onnx_node_tests):
     config.substitutions.append(("%onnx_node_tests", onnx_node_tests))
 
 
-def gpu_available():
-    """GPU tests run only when asked for and a CUDA device answers."""
-    if config.ffnc_gpu_tests.upper() not in ("ON", "1", "TRUE", "YES"):
-        return False
-    smi = shutil.which("nvidia-smi")
-    if not smi:
-        return False
-    return subprocess.run([smi, "-L"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode == 0
-
-
-# Tests that need an NVIDIA GPU say `REQUIRES: cuda-gpu`.
-if gpu_available():
-    config.available_features.add("cuda-gpu")
+# Tests that need a GPU are ctest tests (label gpu) in test/GPU, since the GPU
+# machine has CMake but no lit.

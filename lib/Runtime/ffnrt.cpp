@@ -42,15 +42,16 @@ ffnrt_status fail(const std::string &message) {
 #define FFNRT_DRIVER_FUNCTIONS(X)                                              \
   X(cuInit) X(cuDeviceGet) X(cuDeviceGetCount) X(cuDeviceGetName)              \
   X(cuDeviceGetAttribute) X(cuDevicePrimaryCtxRetain)                          \
-  X(cuDevicePrimaryCtxRelease) X(cuCtxSetCurrent) X(cuModuleLoadData)          \
-  X(cuModuleUnload) X(cuModuleGetFunction) X(cuModuleGetGlobal)                \
-  X(cuMemAlloc) X(cuMemFree) X(cuMemcpyHtoD) X(cuMemcpyDtoH)                   \
-  X(cuMemcpyDtoDAsync) X(cuMemsetD8) X(cuLaunchKernel) X(cuStreamCreate)       \
-  X(cuStreamDestroy) X(cuStreamSynchronize) X(cuEventCreate)                   \
-  X(cuEventRecord) X(cuEventSynchronize) X(cuEventElapsedTime)                 \
-  X(cuEventDestroy) X(cuGetErrorString) X(cuStreamBeginCapture)                \
-  X(cuStreamEndCapture) X(cuGraphInstantiate) X(cuGraphLaunch)                 \
-  X(cuGraphExecDestroy) X(cuGraphDestroy)
+  X(cuDevicePrimaryCtxRelease) X(cuCtxSetCurrent) X(cuCtxSynchronize)          \
+  X(cuModuleLoadData) X(cuModuleUnload) X(cuModuleGetFunction)                 \
+  X(cuModuleGetGlobal) X(cuMemAlloc) X(cuMemFree) X(cuMemcpyHtoD)              \
+  X(cuMemcpyHtoDAsync) X(cuMemcpyDtoH) X(cuMemcpyDtoDAsync) X(cuMemsetD8)      \
+  X(cuLaunchKernel) X(cuStreamCreate) X(cuStreamDestroy)                       \
+  X(cuStreamSynchronize) X(cuEventCreate) X(cuEventRecord)                     \
+  X(cuEventSynchronize) X(cuEventElapsedTime) X(cuEventDestroy)                \
+  X(cuGetErrorString) X(cuStreamBeginCapture) X(cuStreamEndCapture)            \
+  X(cuGraphInstantiate) X(cuGraphLaunch) X(cuGraphExecDestroy)                 \
+  X(cuGraphDestroy)
 
 struct Driver {
 #define FFNRT_DECLARE(name) decltype(&::name) name = nullptr;
@@ -221,6 +222,8 @@ ffnrt_status uploadWeights(ffnrt_model &m, const std::string &path) {
                                    header.dataOffset,
                                header.dataBytes),
                 "uploading the weights");
+  // A copy from pageable memory may return before its DMA lands.
+  FFNRT_CHECK(d.cuCtxSynchronize(), "uploading the weights");
   return FFNRT_OK;
 }
 
@@ -304,7 +307,7 @@ ffnrt_status load(const char *cubinPath, int deviceIndex, ffnrt_model &m) {
     }
   }
   m.inputShapes.resize(m.plan.inputs.size());
-  FFNRT_CHECK(d.cuStreamCreate(&m.stream, CU_STREAM_NON_BLOCKING),
+  FFNRT_CHECK(d.cuStreamCreate(&m.stream, CU_STREAM_DEFAULT),
               "creating a stream");
   return FFNRT_OK;
 }
@@ -495,9 +498,12 @@ ffnrt_status ffnrt_set_input(ffnrt_model *m, const char *name,
   }
   const Driver &d = driver();
   FFNRT_CHECK(d.cuCtxSetCurrent(m->context), "selecting the context");
-  FFNRT_CHECK(d.cuMemcpyHtoD(m->inputs[index].ptr, data,
-                             n * dtypeBytes(info.dtype)),
+  // Ordered with the launches on the model's stream, and complete before
+  // the caller may free `data`.
+  FFNRT_CHECK(d.cuMemcpyHtoDAsync(m->inputs[index].ptr, data,
+                                  n * dtypeBytes(info.dtype), m->stream),
               "uploading an input");
+  FFNRT_CHECK(d.cuStreamSynchronize(m->stream), "uploading an input");
   m->tokens = n, m->batch = batch, m->seq = seq;
   m->inputShapes[index].assign(shape, shape + rank);
   m->inputsSet = true;

@@ -1,7 +1,8 @@
 //===- GPURun.cpp - ffn-run for compiled models (.cubin) ------------------===//
 //
 // ffn-run MODEL.cubin --input NAME=FILE.npy [--output OUT.npy]
-//         [--reference REF.npy --rtol R --atol A] [--targets NEXT.npy
+//         [--reference REF.npy --rtol R --atol A --min-argmax-agreement P]
+//         [--targets NEXT.npy
 //         --expect-bits B --bits-tolerance T] [--per-row] [--first-rows N]
 //         [--bench --warmup N --iterations N] [--no-graph] [--gpu N]
 //
@@ -165,6 +166,7 @@ struct Options {
   std::string model, output, reference, targets;
   std::vector<std::pair<std::string, std::string>> inputs;
   double rtol = 1e-5, atol = 1e-4, expectBits = NAN, bitsTolerance = 1e-3;
+  double minAgreement = 0;
   bool perRow = false, bench = false, graph = true;
   int64_t firstRows = -1;
   int warmup = 20, iterations = 200, gpu = 0;
@@ -173,6 +175,7 @@ struct Options {
 const char *kUsage =
     "usage: ffn-run MODEL.cubin --input NAME=FILE.npy [--output OUT.npy]\n"
     "         [--reference REF.npy] [--rtol R] [--atol A]\n"
+    "         [--min-argmax-agreement PERCENT]\n"
     "         [--targets NEXT.npy] [--expect-bits B] [--bits-tolerance T]\n"
     "         [--per-row] [--first-rows N] [--bench] [--warmup N]\n"
     "         [--iterations N] [--no-graph] [--gpu N]\n";
@@ -233,6 +236,8 @@ bool parse(int argc, char **argv, Options &o, std::string &error) {
         number(o.expectBits);
       } else if (key == "bits-tolerance") {
         number(o.bitsTolerance);
+      } else if (key == "min-argmax-agreement") {
+        number(o.minAgreement);
       } else if (key == "first-rows") {
         number(o.firstRows);
       } else if (key == "warmup") {
@@ -428,9 +433,10 @@ int runCompiledModel(int argc, char **argv) {
     std::printf("relative L2 error %.2e (limit %.2e), max abs error %.2e "
                 "(limit %.2e)\n",
                 rel, o.rtol, maxAbs, o.atol);
-    std::printf("argmax agreement: %.2f%% of %lld rows\n",
-                100.0 * agree / std::max<int64_t>(positions, 1),
-                static_cast<long long>(positions));
+    double agreement = 100.0 * agree / std::max<int64_t>(positions, 1);
+    passed = passed && agreement >= o.minAgreement;
+    std::printf("argmax agreement: %.2f%% of %lld rows (limit %.2f%%)\n",
+                agreement, static_cast<long long>(positions), o.minAgreement);
   }
 
   if (o.bench) {
