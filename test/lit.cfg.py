@@ -1,5 +1,6 @@
 # lit configuration for ffnc's regression tests.
 
+import ctypes
 import os
 import shutil
 import subprocess
@@ -39,6 +40,17 @@ if os.path.isdir(onnx_node_tests):
     config.available_features.add("onnx-testdata")
     config.substitutions.append(("%onnx_node_tests", onnx_node_tests))
 
+
+# ffnc assembles cubins with the CUDA toolkit's ptxas.
+if os.access("/usr/local/cuda/bin/ptxas", os.X_OK):
+    config.available_features.add("ptxas")
+
+# Without a CUDA driver, ffn-run must say so.
+try:
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass
 
 # Tests that need a GPU are ctest tests (label gpu) in test/GPU, since the GPU
 # machine has CMake but no lit.

@@ -1,0 +1,126 @@
+//===- PlanTest.cpp - Launch plan and sidecar round trips -----------------===//
+
+#include "ffn/Runtime/Plan.h"
+
+#include "gtest/gtest.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+using namespace ffnrt;
+
+namespace {
+
+Plan samplePlan() {
+  Plan p;
+  p.fingerprint = 0x1234abcd5678ef90ull;
+  p.target = "sm_90";
+  p.precision = "bf16";
+  p.weightsFile = "model.weights";
+  p.weightsBytes = 4096;
+  p.maxTokens = 512;
+  p.maxBatch = 1;
+  p.maxSeq = 128;
+  p.arenaBytes = 1 << 20;
+  p.kernels = {"embed", "linear"};
+  TensorInfo in{"input_ids", DType::I64, {{Sym::Batch, 0}, {Sym::Seq, 0}}, 256};
+  TensorInfo out{"logits", DType::F32, {{Sym::One, 1}, {Sym::Seq, 0},
+                                        {Sym::One, 256}}, 0};
+  p.inputs = {in};
+  p.outputs = {out};
+  Launch l;
+  l.kernel = 1;
+  l.grid[0] = Extent::constant(48);
+  l.grid[1] = {Sym::Tokens, 1, 3, 4};
+  l.block[0] = 128;
+  Arg arena{Arg::Kind::Arena, 512, {}};
+  Arg scalar{Arg::Kind::I32, 0, {Sym::Seq, 2, 1, 1}};
+  Arg f{Arg::Kind::F32, 0x3f800000, {}};
+  l.args = {arena, scalar, f};
+  p.launches = {l};
+  return p;
+}
+
+TEST(Plan, RoundTrips) {
+  Plan p = samplePlan();
+  std::vector<uint8_t> bytes = serializePlan(p);
+  Plan q;
+  std::string error;
+  ASSERT_TRUE(deserializePlan(bytes.data(), bytes.size(), q, error)) << error;
+  EXPECT_EQ(serializePlan(q), bytes);
+  EXPECT_EQ(q.fingerprint, p.fingerprint);
+  EXPECT_EQ(q.maxSeq, 128);
+  EXPECT_EQ(q.inputs[0].valueLimit, 256);
+  ASSERT_EQ(q.launches.size(), 1u);
+  EXPECT_EQ(q.launches[0].grid[1].evaluate(/*tokens=*/10, 1, 10), 4);
+  EXPECT_EQ(q.launches[0].args[1].extent.evaluate(10, 1, 7), 15);
+}
+
+TEST(Plan, RejectsEveryTruncation) {
+  std::vector<uint8_t> bytes = serializePlan(samplePlan());
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    Plan q;
+    std::string error;
+    EXPECT_FALSE(deserializePlan(bytes.data(), n, q, error)) << n;
+    EXPECT_FALSE(error.empty());
+  }
+}
+
+TEST(Plan, RejectsOtherVersionsAndBadKernels) {
+  std::vector<uint8_t> bytes = serializePlan(samplePlan());
+  std::vector<uint8_t> version = bytes;
+  version[8] = 99;
+  Plan q;
+  std::string error;
+  EXPECT_FALSE(deserializePlan(version.data(), version.size(), q, error));
+  EXPECT_NE(error.find("version 99"), std::string::npos) << error;
+
+  Plan bad = samplePlan();
+  bad.launches[0].kernel = 7;
+  std::vector<uint8_t> badBytes = serializePlan(bad);
+  Plan r;
+  EXPECT_FALSE(deserializePlan(badBytes.data(), badBytes.size(), r, error));
+  EXPECT_NE(error.find("kernel 7"), std::string::npos) << error;
+}
+
+TEST(Plan, FingerprintTiesPlanToWeights) {
+  Plan p = samplePlan();
+  std::vector<uint8_t> weights(100, 7);
+  uint64_t a = fingerprintOf(p, weights);
+  weights[50] = 8;
+  EXPECT_NE(fingerprintOf(p, weights), a);
+  p.launches[0].block[0] = 256;
+  weights[50] = 7;
+  EXPECT_NE(fingerprintOf(p, weights), a);
+  // The stored fingerprint itself does not feed the hash.
+  Plan s = samplePlan();
+  s.fingerprint = 1;
+  EXPECT_EQ(fingerprintOf(s, weights), a);
+}
+
+TEST(Plan, SidecarRoundTrip) {
+  std::string path = ::testing::TempDir() + "/plan-test.weights";
+  std::vector<uint8_t> data(1000);
+  for (size_t i = 0; i < data.size(); ++i)
+    data[i] = i * 13;
+  std::string error;
+  ASSERT_TRUE(writeSidecar(path, 42, data, error)) << error;
+  std::ifstream is(path, std::ios::binary);
+  std::vector<char> file((std::istreambuf_iterator<char>(is)),
+                         std::istreambuf_iterator<char>());
+  SidecarHeader h;
+  std::memcpy(&h, file.data(), sizeof(h));
+  ASSERT_TRUE(checkSidecarHeader(h, file.size(), error)) << error;
+  EXPECT_EQ(h.fingerprint, 42u);
+  EXPECT_EQ(h.dataOffset % 4096, 0u);
+  EXPECT_EQ(std::vector<uint8_t>(file.begin() + h.dataOffset, file.end()),
+            data);
+  EXPECT_FALSE(checkSidecarHeader(h, file.size() - 1, error));
+  EXPECT_NE(error.find("truncated"), std::string::npos);
+  h.magic[0] = 'X';
+  EXPECT_FALSE(checkSidecarHeader(h, file.size(), error));
+  std::remove(path.c_str());
+}
+
+} // namespace
