@@ -157,13 +157,22 @@ DenseResourceElementsAttr mlir::ffn::ref::tensorToAttr(const Tensor &tensor,
           ArrayRef<char>(data.data(), data.size()), bytes));
 }
 
-llvm::Expected<Tensor> mlir::ffn::ref::evaluateConstant(Value value) {
+llvm::Expected<Tensor>
+mlir::ffn::ref::evaluateValue(Value value, ValueSource source,
+                              llvm::DenseMap<Value, Tensor> &memo) {
+  if (auto it = memo.find(value); it != memo.end())
+    return it->second;
+  if (std::optional<llvm::Expected<Tensor>> given = source(value)) {
+    if (!*given)
+      return given->takeError();
+    return memo[value] = std::move(**given);
+  }
   Operation *op = value.getDefiningOp();
   if (!op || op->getNumRegions() || !isMemoryEffectFree(op))
     return makeError("value is not computed from constants");
   std::vector<Tensor> operands;
   for (Value operand : op->getOperands()) {
-    auto t = evaluateConstant(operand);
+    auto t = evaluateValue(operand, source, memo);
     if (!t)
       return t.takeError();
     operands.push_back(std::move(*t));
@@ -174,7 +183,16 @@ llvm::Expected<Tensor> mlir::ffn::ref::evaluateConstant(Value value) {
   auto results = evaluateOp(op, pointers);
   if (!results)
     return results.takeError();
-  return std::move((*results)[cast<OpResult>(value).getResultNumber()]);
+  for (auto [result, t] : llvm::zip(op->getResults(), *results))
+    memo[result] = std::move(t);
+  return memo[value];
+}
+
+llvm::Expected<Tensor> mlir::ffn::ref::evaluateConstant(Value value) {
+  llvm::DenseMap<Value, Tensor> memo;
+  return evaluateValue(
+      value, [](Value) -> std::optional<llvm::Expected<Tensor>> { return {}; },
+      memo);
 }
 
 //===----------------------------------------------------------------------===//

@@ -34,6 +34,14 @@ DenseResourceElementsAttr tensorToAttr(const Tensor &tensor,
 /// or a slice of one, say).
 llvm::Expected<Tensor> evaluateConstant(Value value);
 
+/// Evaluates `value` through its side-effect-free defining ops. `source` is
+/// asked first for every value and may supply it or return std::nullopt;
+/// block arguments it leaves open are errors. `memo` keeps every result.
+using ValueSource =
+    llvm::function_ref<std::optional<llvm::Expected<Tensor>>(Value)>;
+llvm::Expected<Tensor> evaluateValue(Value value, ValueSource source,
+                                     llvm::DenseMap<Value, Tensor> &memo);
+
 class Executor {
 public:
   explicit Executor(func::FuncOp func) : func(func) {}

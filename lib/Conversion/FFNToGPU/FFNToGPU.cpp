@@ -148,8 +148,7 @@ private:
   bool isConstant(Value v);
   bool isSequenceTable(Value v);
   llvm::Expected<Tensor> constant(Value v);
-  llvm::Expected<Tensor> evaluateAt(Value v, int64_t seq,
-                                    llvm::DenseMap<Value, Tensor> &memo);
+  llvm::Expected<Tensor> evaluateAt(Value v, int64_t seq);
   llvm::Expected<Tensor> sequenceTable(Value v, Operation *user);
 
   // Weights.
@@ -256,40 +255,26 @@ llvm::Expected<Tensor> Lowering::constant(Value v) {
 
 /// Evaluates a sequence table for an input of [1, seq] (the ids' values do
 /// not matter: only their shape is read).
-llvm::Expected<Tensor>
-Lowering::evaluateAt(Value v, int64_t seq,
-                     llvm::DenseMap<Value, Tensor> &memo) {
-  if (auto it = memo.find(v); it != memo.end())
-    return it->second;
-  if (isConstant(v))
-    return constant(v);
-  if (auto arg = dyn_cast<BlockArgument>(v)) {
-    auto type = cast<RankedTensorType>(arg.getType());
-    std::vector<int64_t> shape(type.getRank(), 1);
-    if (!shape.empty())
-      shape.back() = seq;
-    auto dtype = ref::dtypeOf(type.getElementType());
-    if (!dtype)
-      return dtype.takeError();
-    return Tensor(*dtype, shape);
-  }
-  Operation *op = v.getDefiningOp();
-  std::vector<Tensor> operands;
-  for (Value operand : op->getOperands()) {
-    auto t = evaluateAt(operand, seq, memo);
-    if (!t)
-      return t.takeError();
-    operands.push_back(std::move(*t));
-  }
-  std::vector<const Tensor *> pointers;
-  for (const Tensor &t : operands)
-    pointers.push_back(&t);
-  auto results = ref::evaluateOp(op, pointers);
-  if (!results)
-    return results.takeError();
-  for (auto [result, t] : llvm::zip(op->getResults(), *results))
-    memo[result] = t;
-  return memo[v];
+llvm::Expected<Tensor> Lowering::evaluateAt(Value v, int64_t seq) {
+  llvm::DenseMap<Value, Tensor> memo;
+  return ref::evaluateValue(
+      v,
+      [&](Value value) -> std::optional<llvm::Expected<Tensor>> {
+        if (isConstant(value))
+          return constant(value);
+        auto arg = dyn_cast<BlockArgument>(value);
+        if (!arg)
+          return std::nullopt;
+        auto type = cast<RankedTensorType>(arg.getType());
+        std::vector<int64_t> shape(type.getRank(), 1);
+        if (!shape.empty())
+          shape.back() = seq;
+        auto dtype = ref::dtypeOf(type.getElementType());
+        if (!dtype)
+          return llvm::Expected<Tensor>(dtype.takeError());
+        return llvm::Expected<Tensor>(Tensor(*dtype, shape));
+      },
+      memo);
 }
 
 /// The table at the longest sequence, checked to hold shorter sequences'
@@ -297,33 +282,29 @@ Lowering::evaluateAt(Value v, int64_t seq,
 llvm::Expected<Tensor> Lowering::sequenceTable(Value v, Operation *user) {
   // The longest sequence the table can be computed for: --max-tokens, or
   // less where the model's own tables end (then the model's limit).
-  auto evaluate = [&](int64_t seq) {
-    llvm::DenseMap<Value, Tensor> memo;
-    return evaluateAt(v, seq, memo);
-  };
-  auto full = evaluate(options.maxTokens);
+  auto full = evaluateAt(v, options.maxTokens);
   if (!full) {
     llvm::consumeError(full.takeError());
     int64_t lo = 5, hi = options.maxTokens;
-    auto probe = evaluate(lo);
+    auto probe = evaluateAt(v, lo);
     if (!probe)
       return probe.takeError();
     while (hi - lo > 1) {
       int64_t mid = lo + (hi - lo) / 2;
-      auto t = evaluate(mid);
+      auto t = evaluateAt(v, mid);
       if (t)
         lo = mid;
       else
         llvm::consumeError(t.takeError()), hi = mid;
     }
-    full = evaluate(lo);
+    full = evaluateAt(v, lo);
     plan.maxSeq = plan.maxSeq ? std::min(plan.maxSeq, lo) : lo;
   }
   // The table's extent along the sequence axis bounds the sequence length
   // (e.g. learned position embeddings).
   int64_t axis = -1;
   for (int64_t seq : {int64_t(1), int64_t(5)}) {
-    auto part = evaluate(seq);
+    auto part = evaluateAt(v, seq);
     if (!part)
       return part.takeError();
     bool prefix = part->rank() == full->rank();
