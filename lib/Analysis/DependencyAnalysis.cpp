@@ -245,7 +245,7 @@ Analysis::run(const ref::Tensor &calibration, const ref::Tensor *targets,
                     for (const ref::Tensor &t : **w)
                       operands.push_back(&t);
                     auto other = ref::evaluateOp(chains.getBlocks()[k],
-                                                 operands);
+                                                 operands, ref::blasGemm);
                     if (!other) {
                       failure = other.takeError();
                       return;

@@ -1,7 +1,8 @@
 //===- HorizontalFusion.cpp - Merge matmuls that share an input -----------===//
 
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
-#include "ffn/Reference/Executor.h"
+#include "ffn/Dialect/FFN/Utils/Evaluate.h"
+#include "ffn/Dialect/FFN/Utils/TensorAttr.h"
 #include "ffn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -131,13 +131,7 @@ protected:
     EXPECT_TRUE(static_cast<bool>(result));
     if (!result)
       return INFINITY;
-    double diff = 0, norm = 0;
-    for (int64_t k = 0; k < x.numElements(); ++k) {
-      double e = (*result)[0].f()[k] - parallel.f()[k];
-      diff += e * e;
-      norm += parallel.f()[k] * parallel.f()[k];
-    }
-    return std::sqrt(diff / norm);
+    return ref::errorStats((*result)[0], parallel).relativeL2();
   }
 
   MLIRContext context;

@@ -8,7 +8,10 @@
 #ifndef FFN_RUN_GPURUN_H
 #define FFN_RUN_GPURUN_H
 
-/// ffn-run's main for MODEL.cubin; argv as given to ffn-run.
-int runCompiledModel(int argc, char **argv);
+#include "Options.h"
+
+/// Runs the compiled model `options.model` and checks it; returns ffn-run's
+/// exit code.
+int runCompiledModel(const Options &options);
 
 #endif // FFN_RUN_GPURUN_H

@@ -19,7 +19,7 @@
 #define FFN_ANALYSIS_DEPENDENCYANALYSIS_H
 
 #include "ffn/Analysis/ChainAnalysis.h"
-#include "ffn/Reference/Tensor.h"
+#include "ffn/Dialect/FFN/Utils/Tensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Error.h"

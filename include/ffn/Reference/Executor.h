@@ -3,44 +3,28 @@
 // A plain interpreter of a function in the ffn dialect, including the ffn.node
 // ops that raising leaves, in fp32 with matmuls through BLAS. It is the oracle
 // that tests compare everything else against, so it favours obviousness over
-// speed.
+// speed. The op semantics live with the dialect (ffn/Dialect/FFN/Utils);
+// this header also brings in those and the .npy helpers.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef FFN_REFERENCE_EXECUTOR_H
 #define FFN_REFERENCE_EXECUTOR_H
 
-#include "ffn/Reference/Tensor.h"
+#include "ffn/Dialect/FFN/Utils/Evaluate.h"
+#include "ffn/Dialect/FFN/Utils/TensorAttr.h"
+#include "ffn/Reference/TensorIO.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/ADT/DenseMap.h"
 
 #include <functional>
 
 namespace mlir::ffn::ref {
 
-/// The dtype that stores values of the MLIR element type `type`.
-llvm::Expected<DType> dtypeOf(Type type);
-
-/// Converts a constant attribute (dense or dense_resource) to a tensor.
-llvm::Expected<Tensor> tensorFromAttr(Attribute attr);
-
-/// Stores a floating-point tensor as a dense_resource attribute of `type`'s
-/// element type, under a resource named after `name`.
-DenseResourceElementsAttr tensorToAttr(const Tensor &tensor,
-                                       RankedTensorType type, StringRef name);
-
-/// Evaluates `value` when it is computed from constants only (a constant,
-/// or a slice of one, say).
-llvm::Expected<Tensor> evaluateConstant(Value value);
-
-/// Evaluates `value` through its side-effect-free defining ops. `source` is
-/// asked first for every value and may supply it or return std::nullopt;
-/// block arguments it leaves open are errors. `memo` keeps every result.
-using ValueSource =
-    llvm::function_ref<std::optional<llvm::Expected<Tensor>>(Value)>;
-llvm::Expected<Tensor> evaluateValue(Value value, ValueSource source,
-                                     llvm::DenseMap<Value, Tensor> &memo);
+/// OpenBLAS's sgemm, as the GemmFn that the executor evaluates with.
+void blasGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
+              float alpha, const float *a, int64_t lda, const float *b,
+              int64_t ldb, float beta, float *c, int64_t ldc);
 
 class Executor {
 public:
@@ -73,12 +57,6 @@ private:
   mutable func::FuncOp func;
   Hook hook;
 };
-
-/// Evaluates one op on host tensors; used by the executor and by passes that
-/// evaluate shape-only subgraphs. `arguments` names function arguments in
-/// error messages.
-llvm::Expected<std::vector<Tensor>>
-evaluateOp(Operation *op, llvm::ArrayRef<const Tensor *> operands);
 
 } // namespace mlir::ffn::ref
 

@@ -90,9 +90,8 @@ std::vector<std::string> opsOf(llvm::StringRef modelPath) {
 /// ONNX's comparison: |a - e| <= atol + rtol * |e|, NaN equals NaN.
 std::string compare(const ref::Tensor &actual, const ref::Tensor &expected) {
   if (actual.dtype() != expected.dtype())
-    return ("dtype " + ref::dtypeName(actual.dtype()) + " instead of " +
-            ref::dtypeName(expected.dtype()))
-        .str();
+    return std::string("dtype ") + ref::dtypeName(actual.dtype()) +
+           " instead of " + ref::dtypeName(expected.dtype());
   if (actual.shape() != expected.shape())
     return "shape " + actual.shapeString() + " instead of " +
            expected.shapeString();

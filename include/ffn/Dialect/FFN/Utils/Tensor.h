@@ -1,29 +1,30 @@
-//===- Tensor.h - Host tensors for the reference executor -------*- C++ -*-===//
+//===- Tensor.h - Host tensors for evaluating ffn IR ------------*- C++ -*-===//
 //
 // A deliberately plain tensor: a shape and a contiguous row-major buffer,
 // floats held as fp32 and integers and booleans as int64, whatever their
-// width in the model. The reference executor computes in these.
+// width in the model. Constant folding, the passes that evaluate subgraphs
+// and the reference executor compute in these.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef FFN_REFERENCE_TENSOR_H
-#define FFN_REFERENCE_TENSOR_H
+#ifndef FFN_DIALECT_FFN_UTILS_TENSOR_H
+#define FFN_DIALECT_FFN_UTILS_TENSOR_H
+
+#include "ffn/Support/DType.h"
+#include "ffn/Support/Metrics.h"
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/StringRef.h"
-#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlir::ffn::ref {
 
-/// Element types as stored in files (npy, model inputs and outputs).
-enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, U64, U32, U16, U8, Bool };
-
-llvm::StringRef dtypeName(DType dtype);
-bool isFloat(DType dtype);
+using ffnsupport::DType;
+using ffnsupport::dtypeName;
+using ffnsupport::isFloat;
 
 class Tensor {
 public:
@@ -94,11 +95,6 @@ Tensor gatherBy(const Tensor &x, std::vector<int64_t> shape, Fn source) {
   return out;
 }
 
-/// Mean cross-entropy, in bits, of logits [..., V] against next-token ids
-/// holding one id per logits row.
-llvm::Expected<double> crossEntropyBits(const Tensor &logits,
-                                        const Tensor &targets);
-
 /// Mean and 1/sqrt(biased variance + eps) of `n` values, in double.
 std::pair<double, double> meanAndInverseStd(const float *values, int64_t n,
                                             double eps);
@@ -106,11 +102,10 @@ std::pair<double, double> meanAndInverseStd(const float *values, int64_t n,
 /// Row `r` of `t`'s first dimension, keeping that dimension (as size 1).
 Tensor rowOf(const Tensor &t, int64_t r);
 
-/// Reads a NumPy .npy file (little-endian, C order).
-llvm::Expected<Tensor> readNpy(llvm::StringRef path);
-/// Writes `tensor` as .npy in its dtype.
-llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
+/// The error of `actual` against `expected`, element by element; they must
+/// have as many elements.
+ffnsupport::ErrorStats errorStats(const Tensor &actual, const Tensor &expected);
 
 } // namespace mlir::ffn::ref
 
-#endif // FFN_REFERENCE_TENSOR_H
+#endif // FFN_DIALECT_FFN_UTILS_TENSOR_H

@@ -1,0 +1,401 @@
+//===- Evaluate.cpp - Evaluating ffn IR on host tensors -------------------===//
+
+#include "ffn/Dialect/FFN/Utils/Evaluate.h"
+#include "ffn/Dialect/FFN/IR/FFNOps.h"
+#include "ffn/Dialect/FFN/Utils/TensorAttr.h"
+
+#include "ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::ffn;
+using namespace mlir::ffn::ref;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+void mlir::ffn::ref::plainGemm(bool transA, bool transB, int64_t m, int64_t n,
+                               int64_t k, float alpha, const float *a,
+                               int64_t lda, const float *b, int64_t ldb,
+                               float beta, float *c, int64_t ldc) {
+  auto at = [&](int64_t i, int64_t p) {
+    return transA ? a[p * lda + i] : a[i * lda + p];
+  };
+  for (int64_t i = 0; i < m; ++i) {
+    float *row = c + i * ldc;
+    for (int64_t j = 0; j < n; ++j)
+      row[j] = beta == 0.0f ? 0.0f : beta * row[j];
+    // Walk B along its rows: dot products when it is transposed, else
+    // accumulate row p of B scaled by A[i, p].
+    if (transB) {
+      for (int64_t j = 0; j < n; ++j) {
+        const float *column = b + j * ldb;
+        float sum = 0;
+        for (int64_t p = 0; p < k; ++p)
+          sum += at(i, p) * column[p];
+        row[j] += alpha * sum;
+      }
+      continue;
+    }
+    for (int64_t p = 0; p < k; ++p) {
+      float scale = alpha * at(i, p);
+      const float *bRow = b + p * ldb;
+      for (int64_t j = 0; j < n; ++j)
+        row[j] += scale * bRow[j];
+    }
+  }
+}
+
+llvm::Expected<Tensor>
+mlir::ffn::ref::evaluateValue(Value value, ValueSource source,
+                              llvm::DenseMap<Value, Tensor> &memo) {
+  if (auto it = memo.find(value); it != memo.end())
+    return it->second;
+  if (std::optional<llvm::Expected<Tensor>> given = source(value)) {
+    if (!*given)
+      return given->takeError();
+    return memo[value] = std::move(**given);
+  }
+  Operation *op = value.getDefiningOp();
+  if (!op || op->getNumRegions() || !isMemoryEffectFree(op))
+    return makeError("value is not computed from constants");
+  std::vector<Tensor> operands;
+  for (Value operand : op->getOperands()) {
+    auto t = evaluateValue(operand, source, memo);
+    if (!t)
+      return t.takeError();
+    operands.push_back(std::move(*t));
+  }
+  std::vector<const Tensor *> pointers;
+  for (const Tensor &t : operands)
+    pointers.push_back(&t);
+  auto results = evaluateOp(op, pointers);
+  if (!results)
+    return results.takeError();
+  for (auto [result, t] : llvm::zip(op->getResults(), *results))
+    memo[result] = std::move(t);
+  return memo[value];
+}
+
+llvm::Expected<Tensor> mlir::ffn::ref::evaluateConstant(Value value) {
+  llvm::DenseMap<Value, Tensor> memo;
+  return evaluateValue(
+      value, [](Value) -> std::optional<llvm::Expected<Tensor>> { return {}; },
+      memo);
+}
+
+//===----------------------------------------------------------------------===//
+// The ffn ops
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Rows of a tensor viewed as [rows, last dim].
+int64_t rowsOf(const Tensor &t) {
+  return t.rank() ? t.numElements() / t.dim(-1) : 1;
+}
+
+/// out[m, n] = x[m, k] · W (+ bias), W [k, n] or [n, k] when transposed.
+Tensor linear(const Tensor &x, const Tensor &w, const Tensor *bias,
+              bool transposed, GemmFn gemm) {
+  int64_t k = x.dim(-1), n = transposed ? w.dim(0) : w.dim(1);
+  int64_t m = rowsOf(x);
+  std::vector<int64_t> shape(x.shape().begin(), x.shape().end());
+  shape.back() = n;
+  Tensor out(DType::F32, shape);
+  if (bias)
+    for (int64_t r = 0; r < m; ++r)
+      std::copy(bias->f().begin(), bias->f().end(), out.f().begin() + r * n);
+  if (m && n)
+    gemm(false, transposed, m, n, k, 1.0f, x.f().data(), k, w.f().data(),
+         transposed ? k : n, bias ? 1.0f : 0.0f, out.f().data(), n);
+  return out;
+}
+
+double activate(Activation kind, double x) {
+  switch (kind) {
+  case Activation::silu:
+    return x / (1.0 + std::exp(-x));
+  case Activation::gelu:
+    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  case Activation::gelu_tanh:
+    return 0.5 * x *
+           (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
+  case Activation::relu:
+    return x > 0 ? x : 0;
+  }
+  return x;
+}
+
+Tensor activation(Activation kind, Tensor x) {
+  for (float &v : x.f())
+    v = activate(kind, v);
+  return x;
+}
+
+Tensor rmsNorm(const Tensor &x, const Tensor &g, double eps, bool unitOffset) {
+  Tensor out(DType::F32, std::vector<int64_t>(x.shape()));
+  int64_t d = x.dim(-1);
+  for (int64_t r = 0, rows = rowsOf(x); r < rows; ++r) {
+    const float *in = x.f().data() + r * d;
+    double sq = 0;
+    for (int64_t k = 0; k < d; ++k)
+      sq += static_cast<double>(in[k]) * in[k];
+    double scale = 1.0 / std::sqrt(sq / d + eps);
+    for (int64_t k = 0; k < d; ++k)
+      out.f()[r * d + k] =
+          in[k] * scale * (unitOffset ? 1.0 + g.f()[k] : g.f()[k]);
+  }
+  return out;
+}
+
+Tensor layerNorm(const Tensor &x, const Tensor &g, const Tensor *b,
+                 double eps) {
+  Tensor out(DType::F32, std::vector<int64_t>(x.shape()));
+  int64_t d = x.dim(-1);
+  for (int64_t r = 0, rows = rowsOf(x); r < rows; ++r) {
+    const float *in = x.f().data() + r * d;
+    auto [mean, scale] = meanAndInverseStd(in, d, eps);
+    for (int64_t k = 0; k < d; ++k)
+      out.f()[r * d + k] =
+          (in[k] - mean) * scale * g.f()[k] + (b ? b->f()[k] : 0.0);
+  }
+  return out;
+}
+
+/// (act(z·Wg + bg) ⊙ (z·Wu + bu))·Wd + bd, or act(z·Wu + bu)·Wd + bd.
+template <typename OpTy>
+Tensor mlp(OpTy op, const Tensor &z,
+           llvm::function_ref<const Tensor *(Value)> get, GemmFn gemm) {
+  Tensor up =
+      linear(z, *get(op.getUpWeight()), get(op.getUpBias()), false, gemm);
+  Activation kind = op.getActivation();
+  if (Value gateWeight = op.getGateWeight()) {
+    Tensor gate =
+        linear(z, *get(gateWeight), get(op.getGateBias()), false, gemm);
+    for (size_t k = 0; k < up.f().size(); ++k)
+      up.f()[k] *= activate(kind, gate.f()[k]);
+  } else {
+    up = activation(kind, std::move(up));
+  }
+  return linear(up, *get(op.getDownWeight()), get(op.getDownBias()), false,
+                gemm);
+}
+
+Tensor attention(AttentionOp op, const Tensor &q, const Tensor &k,
+                 const Tensor &v, GemmFn gemm) {
+  int64_t batch = q.dim(0), seq = q.dim(1);
+  int64_t heads = op.getNumHeads(), kvHeads = op.getNumKvHeads();
+  int64_t d = q.dim(2) / heads, group = heads / kvHeads;
+  int64_t qStride = heads * d, kvStride = kvHeads * d;
+  float scale = op.getScale().convertToFloat();
+  Tensor out(DType::F32, std::vector<int64_t>(q.shape()));
+  std::vector<float> scores(seq * seq);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t h = 0; h < heads; ++h) {
+      int64_t kvh = h / group;
+      const float *qh = q.f().data() + b * seq * qStride + h * d;
+      const float *kh = k.f().data() + b * seq * kvStride + kvh * d;
+      const float *vh = v.f().data() + b * seq * kvStride + kvh * d;
+      float *oh = out.f().data() + b * seq * qStride + h * d;
+      gemm(false, true, seq, seq, d, scale, qh, qStride, kh, kvStride, 0.0f,
+           scores.data(), seq);
+      for (int64_t i = 0; i < seq; ++i) {
+        float *row = scores.data() + i * seq;
+        int64_t visible = op.getCausal() ? i + 1 : seq;
+        double maxValue = -std::numeric_limits<double>::infinity();
+        for (int64_t j = 0; j < visible; ++j)
+          maxValue = std::max<double>(maxValue, row[j]);
+        double sum = 0;
+        for (int64_t j = 0; j < visible; ++j)
+          sum += std::exp(row[j] - maxValue);
+        for (int64_t j = 0; j < seq; ++j)
+          row[j] = j < visible ? std::exp(row[j] - maxValue) / sum : 0.0f;
+      }
+      gemm(false, false, seq, d, seq, 1.0f, scores.data(), seq, vh, kvStride,
+           0.0f, oh, qStride);
+    }
+  return out;
+}
+
+Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin) {
+  int64_t batch = x.dim(0), seq = x.dim(1), d = cos.dim(-1);
+  int64_t heads = x.dim(2) / d, half = d / 2;
+  bool perBatch = cos.rank() == 3 && cos.dim(0) != 1;
+  Tensor out(DType::F32, std::vector<int64_t>(x.shape()));
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t s = 0; s < seq; ++s) {
+      int64_t table = ((perBatch ? b : 0) * seq + s) * d;
+      for (int64_t h = 0; h < heads; ++h) {
+        int64_t at = (b * seq + s) * x.dim(2) + h * d;
+        for (int64_t j = 0; j < d; ++j) {
+          double rotated = j < half ? -x.f()[at + j + half]
+                                    : x.f()[at + j - half];
+          out.f()[at + j] = x.f()[at + j] * cos.f()[table + j] +
+                            rotated * sin.f()[table + j];
+        }
+      }
+    }
+  return out;
+}
+
+} // namespace
+
+llvm::Expected<std::vector<Tensor>>
+mlir::ffn::ref::evaluateOp(Operation *op,
+                           llvm::ArrayRef<const Tensor *> operands,
+                           GemmFn gemm) {
+  llvm::DenseMap<Value, const Tensor *> byValue;
+  for (auto [value, tensor] : llvm::zip(op->getOperands(), operands))
+    byValue[value] = tensor;
+  auto get = [&](Value v) -> const Tensor * {
+    return v ? byValue.lookup(v) : nullptr;
+  };
+  // Narrow float results are rounded as the model's dtype would be.
+  auto finish = [&](Tensor t) -> llvm::Expected<std::vector<Tensor>> {
+    auto dtype = dtypeOf(
+        cast<ShapedType>(op->getResult(0).getType()).getElementType());
+    if (!dtype)
+      return dtype.takeError();
+    std::vector<Tensor> results;
+    results.push_back(*dtype == DType::F32 ? std::move(t) : t.cast(*dtype));
+    return results;
+  };
+
+  return llvm::TypeSwitch<Operation *, llvm::Expected<std::vector<Tensor>>>(op)
+      .Case([&](NodeOp node) { return evaluateNode(node, operands, gemm); })
+      .Case([&](arith::ConstantOp constant) -> llvm::Expected<std::vector<Tensor>> {
+        if (auto index = dyn_cast<IntegerAttr>(constant.getValue())) {
+          std::vector<Tensor> results;
+          results.push_back(Tensor::scalarInt(index.getInt()));
+          return results;
+        }
+        auto t = tensorFromAttr(constant.getValue());
+        if (!t)
+          return t.takeError();
+        return finish(std::move(*t));
+      })
+      .Case([&](tensor::CastOp cast) -> llvm::Expected<std::vector<Tensor>> {
+        // Only static extents change; check that the data has them.
+        auto type = cast.getType();
+        const Tensor &x = *operands[0];
+        for (int64_t k = 0; k < type.getRank(); ++k)
+          if (!type.isDynamicDim(k) && type.getDimSize(k) != x.dim(k))
+            return makeError("tensor.cast to a static extent the data does "
+                             "not have: " +
+                             x.shapeString());
+        return finish(x);
+      })
+      .Case([&](tensor::DimOp dim) -> llvm::Expected<std::vector<Tensor>> {
+        const Tensor &x = *operands[0];
+        int64_t index = operands[1]->getInt(0);
+        if (index < 0 || index >= x.rank())
+          return makeError("tensor.dim index out of range");
+        std::vector<Tensor> results;
+        results.push_back(Tensor::scalarInt(x.dim(index)));
+        return results;
+      })
+      .Case([&](tensor::ExtractSliceOp slice)
+                -> llvm::Expected<std::vector<Tensor>> {
+        // Static entries from the attributes, dynamic ones from operands.
+        auto resolve = [&](ArrayRef<OpFoldResult> mixed) {
+          std::vector<int64_t> values;
+          for (OpFoldResult entry : mixed) {
+            if (auto attr = dyn_cast<Attribute>(entry))
+              values.push_back(cast<IntegerAttr>(attr).getInt());
+            else
+              values.push_back(
+                  byValue.lookup(cast<Value>(entry))->getInt(0));
+          }
+          return values;
+        };
+        std::vector<int64_t> offsets = resolve(slice.getMixedOffsets());
+        std::vector<int64_t> shape = resolve(slice.getMixedSizes());
+        std::vector<int64_t> steps = resolve(slice.getMixedStrides());
+        const Tensor &x = *operands[0];
+        if (slice.getType().getRank() != x.rank())
+          return makeError("rank-reducing tensor.extract_slice is not "
+                           "supported");
+        for (int64_t k = 0; k < x.rank(); ++k)
+          if (offsets[k] < 0 || shape[k] < 0 ||
+              (shape[k] > 0 && offsets[k] + (shape[k] - 1) * steps[k] >= x.dim(k)))
+            return makeError("tensor.extract_slice reads out of bounds");
+        std::vector<int64_t> strides = stridesOf(x.shape());
+        return finish(gatherBy(x, shape, [&](ArrayRef<int64_t> index) {
+          int64_t from = 0;
+          for (size_t k = 0; k < index.size(); ++k)
+            from += (offsets[k] + index[k] * steps[k]) * strides[k];
+          return from;
+        }));
+      })
+      .Case([&](RMSNormOp norm) {
+        return finish(rmsNorm(*get(norm.getInput()), *get(norm.getWeight()),
+                              norm.getEpsilon().convertToDouble(),
+                              norm.getUnitOffset()));
+      })
+      .Case([&](LayerNormOp norm) {
+        return finish(layerNorm(*get(norm.getInput()), *get(norm.getWeight()),
+                                get(norm.getBias()),
+                                norm.getEpsilon().convertToDouble()));
+      })
+      .Case([&](MatmulOp matmul) {
+        return finish(linear(*get(matmul.getInput()), *get(matmul.getWeight()),
+                             get(matmul.getBias()), matmul.getTransposeWeight(),
+                             gemm));
+      })
+      .Case([&](MLPOp op) {
+        return finish(mlp(op, *get(op.getInput()), get, gemm));
+      })
+      .Case([&](FFNBlockOp op) {
+        const Tensor &x = *get(op.getInput());
+        double eps = op.getEpsilon().convertToDouble();
+        Tensor normed =
+            op.getNormKind() == NormKind::rms
+                ? rmsNorm(x, *get(op.getNormWeight()), eps, op.getUnitOffset())
+                : layerNorm(x, *get(op.getNormWeight()), get(op.getNormBias()),
+                            eps);
+        Tensor out = mlp(op, normed, get, gemm);
+        for (size_t k = 0; k < out.f().size(); ++k)
+          out.f()[k] += x.f()[k];
+        return finish(std::move(out));
+      })
+      .Case([&](ActivationOp op) {
+        return finish(activation(op.getKind(), *get(op.getInput())));
+      })
+      .Case([&](AttentionOp op) {
+        return finish(attention(op, *get(op.getQuery()), *get(op.getKey()),
+                                *get(op.getValue()), gemm));
+      })
+      .Case([&](RoPEOp op) {
+        return finish(
+            rope(*get(op.getInput()), *get(op.getCos()), *get(op.getSin())));
+      })
+      .Case([&](EmbeddingOp op) -> llvm::Expected<std::vector<Tensor>> {
+        const Tensor &table = *get(op.getTable()), &ids = *get(op.getIds());
+        int64_t vocab = table.dim(0), d = table.dim(1);
+        std::vector<int64_t> shape(ids.shape().begin(), ids.shape().end());
+        shape.push_back(d);
+        Tensor out(DType::F32, shape);
+        for (int64_t k = 0; k < ids.numElements(); ++k) {
+          int64_t id = ids.getInt(k);
+          if (id < 0 || id >= vocab)
+            return makeError(llvm::formatv(
+                "token id {0} is outside the vocabulary [0, {1})", id, vocab));
+          std::copy_n(table.f().begin() + id * d, d, out.f().begin() + k * d);
+        }
+        return finish(std::move(out));
+      })
+      .Default([&](Operation *other) -> llvm::Expected<std::vector<Tensor>> {
+        return makeError("the reference executor does not support '" +
+                         other->getName().getStringRef() + "'");
+      });
+}

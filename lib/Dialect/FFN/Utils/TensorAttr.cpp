@@ -1,0 +1,142 @@
+//===- TensorAttr.cpp - Host tensors from and to attributes ---------------===//
+
+#include "ffn/Dialect/FFN/Utils/TensorAttr.h"
+
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::ffn::ref;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+llvm::Expected<DType> mlir::ffn::ref::dtypeOf(Type type) {
+  if (type.isF32())
+    return DType::F32;
+  if (type.isF16())
+    return DType::F16;
+  if (type.isBF16())
+    return DType::BF16;
+  if (type.isF64())
+    return DType::F64;
+  if (type.isInteger(1))
+    return DType::Bool;
+  if (type.isSignlessInteger(64) || type.isSignedInteger(64))
+    return DType::I64;
+  if (type.isSignlessInteger(32) || type.isSignedInteger(32))
+    return DType::I32;
+  if (type.isSignlessInteger(16) || type.isSignedInteger(16))
+    return DType::I16;
+  if (type.isSignlessInteger(8) || type.isSignedInteger(8))
+    return DType::I8;
+  if (type.isUnsignedInteger(64))
+    return DType::U64;
+  if (type.isUnsignedInteger(32))
+    return DType::U32;
+  if (type.isUnsignedInteger(16))
+    return DType::U16;
+  if (type.isUnsignedInteger(8))
+    return DType::U8;
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << type;
+  return makeError("element type " + name +
+                   " is not supported by the reference executor");
+}
+
+/// Decodes one little-endian element of the float `dtype` at `p`.
+static float decodeFloat(const char *p, DType dtype) {
+  switch (dtype) {
+  case DType::F32: {
+    float v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DType::F64: {
+    double v;
+    std::memcpy(&v, p, 8);
+    return static_cast<float>(v);
+  }
+  default: {
+    uint16_t bits;
+    std::memcpy(&bits, p, 2);
+    return dtype == DType::F16 ? ffnsupport::halfToFloat(bits)
+                               : ffnsupport::bfloat16ToFloat(bits);
+  }
+  }
+}
+
+llvm::Expected<Tensor> mlir::ffn::ref::tensorFromAttr(Attribute attr) {
+  auto elements = dyn_cast<ElementsAttr>(attr);
+  if (!elements)
+    return makeError("constant is not a tensor");
+  ShapedType type = elements.getShapedType();
+  auto dtype = dtypeOf(type.getElementType());
+  if (!dtype)
+    return dtype.takeError();
+  Tensor t(*dtype, std::vector<int64_t>(type.getShape()));
+  int64_t n = t.numElements();
+
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    int64_t k = 0;
+    if (t.isFloat())
+      for (const APFloat &v : dense.getValues<APFloat>())
+        t.f()[k++] = v.convertToDouble();
+    else
+      for (const APInt &v : dense.getValues<APInt>())
+        t.i()[k++] = type.getElementType().isUnsignedInteger() ||
+                             *dtype == DType::Bool
+                         ? static_cast<int64_t>(v.getZExtValue())
+                         : v.getSExtValue();
+    return t;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return makeError("unsupported constant attribute");
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!blob)
+    return makeError("constant '" + resource.getRawHandle().getKey() +
+                     "' has no data (were its weights elided when printing?)");
+  ArrayRef<char> data = blob->getData();
+  unsigned bytes = type.getElementTypeBitWidth() / 8;
+  if (bytes == 0 || static_cast<int64_t>(data.size()) != n * bytes)
+    return makeError("constant '" + resource.getRawHandle().getKey() +
+                     "' holds the wrong number of bytes");
+  for (int64_t k = 0; k < n; ++k) {
+    const char *p = data.data() + k * bytes;
+    if (t.isFloat()) {
+      t.f()[k] = decodeFloat(p, *dtype);
+      continue;
+    }
+    int64_t v = 0;
+    std::memcpy(&v, p, bytes);
+    if (bytes < 8 && !type.getElementType().isUnsignedInteger() &&
+        *dtype != DType::Bool)
+      v = llvm::SignExtend64(v, bytes * 8);
+    t.i()[k] = v;
+  }
+  return t;
+}
+
+DenseResourceElementsAttr mlir::ffn::ref::tensorToAttr(const Tensor &tensor,
+                                                      RankedTensorType type,
+                                                      StringRef name) {
+  Type element = type.getElementType();
+  size_t bytes = element.getIntOrFloatBitWidth() / 8;
+  std::vector<char> data(tensor.numElements() * bytes);
+  for (int64_t k = 0; k < tensor.numElements(); ++k) {
+    llvm::APFloat value(tensor.f()[k]);
+    bool lost;
+    value.convert(cast<FloatType>(element).getFloatSemantics(),
+                  llvm::APFloat::rmNearestTiesToEven, &lost);
+    uint64_t bits = value.bitcastToAPInt().getZExtValue();
+    std::memcpy(data.data() + k * bytes, &bits, bytes);
+  }
+  return DenseResourceElementsAttr::get(
+      type, name,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          ArrayRef<char>(data.data(), data.size()), bytes));
+}

@@ -1,0 +1,101 @@
+//===- Checks.cpp - What ffn-run reports about a run ----------------------===//
+
+#include "Checks.h"
+
+#include "ffn/Support/Metrics.h"
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace ffnsupport;
+
+std::string readRows(const Options &options, const std::string &path,
+                     NpyArray &array) {
+  std::string error = readNpy(path, array);
+  return error.empty() ? keepFirstRows(array, options.firstRows) : error;
+}
+
+/// Reports the cross-entropy of `logits` against --targets.
+static std::string checkTargets(const Options &options, const NpyArray &logits,
+                                Verdict &verdict) {
+  NpyArray targets;
+  std::string error = readRows(options, options.targets, targets);
+  if (!error.empty())
+    return "--targets: " + error;
+  int64_t vocab = logits.shape.empty() ? 0 : logits.shape.back();
+  if (!isFloat(logits.dtype) || vocab == 0 ||
+      targets.numElements() * vocab != logits.numElements())
+    return "targets " + shapeString(targets.shape) + " do not match logits " +
+           shapeString(logits.shape);
+  double bits;
+  error = crossEntropyBits(logits.toFloats().data(), targets.toInts().data(),
+                           targets.numElements(), vocab, bits);
+  if (!error.empty())
+    return error;
+  std::printf("cross-entropy: %.6f bits per token over %lld tokens\n", bits,
+              static_cast<long long>(targets.numElements()));
+  if (std::isnan(options.expectBits))
+    return "";
+  double difference = std::abs(bits - options.expectBits);
+  verdict.checked = true;
+  verdict.passed &= difference <= options.bitsTolerance;
+  std::printf("expected %.6f: difference %.2e (limit %.2e)\n",
+              options.expectBits, difference, options.bitsTolerance);
+  return "";
+}
+
+/// Reports the error of `output` against --reference.
+static std::string checkReference(const Options &options,
+                                  const NpyArray &output, Verdict &verdict) {
+  NpyArray expected;
+  std::string error = readRows(options, options.reference, expected);
+  if (!error.empty())
+    return "--reference: " + error;
+  if (expected.shape != output.shape)
+    return "reference shape " + shapeString(expected.shape) +
+           " differs from output shape " + shapeString(output.shape);
+  ErrorStats stats;
+  for (int64_t k = 0, n = output.numElements(); k < n; ++k)
+    stats.add(output.getDouble(k), expected.getDouble(k));
+  verdict.checked = true;
+  verdict.passed &=
+      stats.relativeL2() <= options.rtol && stats.maxAbs() <= options.atol;
+  std::printf("relative L2 error %.2e (limit %.2e), max abs error %.2e "
+              "(limit %.2e)\n",
+              stats.relativeL2(), options.rtol, stats.maxAbs(), options.atol);
+  if (std::isnan(options.minArgmaxAgreement))
+    return "";
+  int64_t width = output.shape.empty() ? 0 : output.shape.back();
+  if (!isFloat(output.dtype) || width == 0)
+    return "--min-argmax-agreement needs a float output with a last dimension";
+  int64_t rows = output.numElements() / width;
+  double agreement = 100.0 *
+                     argmaxAgreements(output.toFloats().data(),
+                                      expected.toFloats().data(), rows, width) /
+                     std::max<int64_t>(rows, 1);
+  verdict.passed &= agreement >= options.minArgmaxAgreement;
+  std::printf("argmax agreement: %.2f%% of %lld rows (limit %.2f%%)\n",
+              agreement, static_cast<long long>(rows),
+              options.minArgmaxAgreement);
+  return "";
+}
+
+std::string checkOutput(const Options &options, const std::string &name,
+                        const NpyArray &output, Verdict &verdict) {
+  std::printf("output '%s': %s %s\n", name.c_str(), dtypeName(output.dtype),
+              shapeString(output.shape).c_str());
+  std::string error;
+  if (!options.output.empty())
+    error = writeNpy(options.output, output);
+  if (error.empty() && !options.targets.empty())
+    error = checkTargets(options, output, verdict);
+  if (error.empty() && !options.reference.empty())
+    error = checkReference(options, output, verdict);
+  return error;
+}
+
+int finish(const Verdict &verdict) {
+  if (verdict.checked)
+    std::printf("%s\n", verdict.passed ? "PASSED" : "FAILED");
+  return verdict.passed ? 0 : 1;
+}

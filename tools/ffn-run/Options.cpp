@@ -1,0 +1,276 @@
+//===- Options.cpp - ffn-run's command line -------------------------------===//
+//
+// A table of options, each with the field it sets; the parser, the checks of
+// which options go with which models and --help all read it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Options.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <type_traits>
+#include <variant>
+
+namespace {
+
+/// The models an option applies to.
+enum class Scope { All, Interpreted, Compiled };
+
+struct OptionInfo {
+  const char *name;
+  /// What the value stands for in --help; null for a flag.
+  const char *value;
+  const char *help;
+  Scope scope;
+  std::variant<std::string Options::*, double Options::*, int64_t Options::*,
+               bool Options::*,
+               std::vector<std::pair<std::string, std::string>> Options::*>
+      field;
+};
+
+const OptionInfo kOptions[] = {
+    {"device", "cpu|gpu",
+     "Where to run: cpu, the reference executor, for .onnx and .mlir models; "
+     "gpu for compiled models (.cubin). Follows the model when not given",
+     Scope::All, &Options::device},
+    {"input", "name=file.npy", "A model input, by name; one per input",
+     Scope::All, &Options::inputs},
+    {"output", "file.npy", "Write output 0", Scope::All, &Options::output},
+    {"reference", "file.npy", "Compare output 0 with this array", Scope::All,
+     &Options::reference},
+    {"rtol", "r", "Largest relative L2 error allowed", Scope::All,
+     &Options::rtol},
+    {"atol", "a", "Largest absolute error allowed", Scope::All, &Options::atol},
+    {"min-argmax-agreement", "percent",
+     "With --reference: report the share of rows whose largest value sits at "
+     "the same index in both, and require at least this much",
+     Scope::All, &Options::minArgmaxAgreement},
+    {"targets", "file.npy",
+     "Next-token ids: report the cross-entropy of output 0 in bits per token",
+     Scope::All, &Options::targets},
+    {"expect-bits", "b",
+     "With --targets: the expected cross-entropy in bits per token (e.g. from "
+     "a PyTorch evaluation)",
+     Scope::All, &Options::expectBits},
+    {"bits-tolerance", "t", "Largest difference from --expect-bits allowed",
+     Scope::All, &Options::bitsTolerance},
+    {"per-row", nullptr,
+     "Run each row of the inputs' first dimension on its own and stack the "
+     "outputs (for models exported with batch 1)",
+     Scope::All, &Options::perRow},
+    {"first-rows", "n",
+     "Use only the first N rows of the inputs, --targets and --reference",
+     Scope::All, &Options::firstRows},
+    {"help", nullptr, "Print this and exit", Scope::All, &Options::help},
+    {"plain", nullptr, "Run ONNX models as imported, without raising",
+     Scope::Interpreted, &Options::plain},
+    {"bench", nullptr,
+     "Measure the latency of a run with CUDA events and print percentiles",
+     Scope::Compiled, &Options::bench},
+    {"warmup", "n", "With --bench: runs before measuring", Scope::Compiled,
+     &Options::warmup},
+    {"iterations", "n", "With --bench: runs measured", Scope::Compiled,
+     &Options::iterations},
+    {"no-graph", nullptr,
+     "Launch the kernels on the stream instead of replaying a CUDA graph",
+     Scope::Compiled, &Options::noGraph},
+    {"gpu", "n", "The CUDA device to run on", Scope::Compiled, &Options::gpu},
+};
+
+const char *kOverview =
+    "ffn-run runs MODEL and checks output 0 against references. .onnx models\n"
+    "(imported, then raised unless --plain) and .mlir models in the ffn\n"
+    "dialect run on the reference executor; compiled models (.cubin, from\n"
+    "ffnc -o) run on the GPU. The last line is PASSED or FAILED whenever\n"
+    "something was checked; the exit code is 1 when a check failed and 2 on\n"
+    "errors.\n";
+
+bool isFlag(const OptionInfo &option) {
+  return std::holds_alternative<bool Options::*>(option.field);
+}
+
+/// Stores `value` into the option's field; returns why it cannot, or "".
+std::string assign(const OptionInfo &option, const std::string &value,
+                   Options &options) {
+  std::string name = std::string("--") + option.name;
+  return std::visit(
+      [&](auto member) -> std::string {
+        auto &field = options.*member;
+        using T = std::decay_t<decltype(field)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          field = true;
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          field = value;
+        } else if constexpr (std::is_same_v<T, double>) {
+          char *end = nullptr;
+          errno = 0;
+          field = std::strtod(value.c_str(), &end);
+          if (value.empty() || *end || errno)
+            return name + ": not a number: '" + value + "'";
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          char *end = nullptr;
+          errno = 0;
+          field = std::strtoll(value.c_str(), &end, 10);
+          if (value.empty() || *end || errno)
+            return name + ": not an integer: '" + value + "'";
+        } else {
+          size_t eq = value.find('=');
+          if (eq == std::string::npos)
+            return name + " expects NAME=FILE.npy, got '" + value + "'";
+          field.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+        }
+        return "";
+      },
+      option.field);
+}
+
+/// The default of a numeric option, for --help; "" when it has none.
+std::string defaultOf(const OptionInfo &option) {
+  static const Options defaults;
+  char text[32] = "";
+  if (auto *member = std::get_if<double Options::*>(&option.field)) {
+    if (!std::isnan(defaults.**member))
+      std::snprintf(text, sizeof(text), " (default %g)", defaults.**member);
+  } else if (auto *member = std::get_if<int64_t Options::*>(&option.field)) {
+    if (defaults.**member >= 0)
+      std::snprintf(text, sizeof(text), " (default %lld)",
+                    static_cast<long long>(defaults.**member));
+  }
+  return text;
+}
+
+/// Prints `text` from column `indent` on, wrapped before column 80.
+void printWrapped(const std::string &text, size_t indent, size_t column) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t width = 80 - indent, end = text.size();
+    if (end - at > width) {
+      end = text.rfind(' ', at + width);
+      if (end == std::string::npos || end <= at)
+        end = text.find(' ', at + width);
+      end = std::min(end, text.size());
+    }
+    std::printf("%*s%s\n", static_cast<int>(indent - std::min(column, indent)),
+                "", text.substr(at, end - at).c_str());
+    at = end + 1;
+    column = 0;
+  }
+}
+
+void printHelp() {
+  std::printf("USAGE: ffn-run [options] MODEL\n\n%s", kOverview);
+  const struct {
+    Scope scope;
+    const char *heading;
+  } groups[] = {{Scope::All, "OPTIONS"},
+                {Scope::Interpreted, ".onnx and .mlir models (--device=cpu)"},
+                {Scope::Compiled, "Compiled models (.cubin, --device=gpu)"}};
+  const size_t indent = 32;
+  for (const auto &group : groups) {
+    std::printf("\n%s:\n", group.heading);
+    for (const OptionInfo &option : kOptions) {
+      if (option.scope != group.scope)
+        continue;
+      std::string left = std::string("  --") + option.name;
+      if (option.value)
+        left += std::string("=<") + option.value + ">";
+      std::printf("%s", left.c_str());
+      size_t column = left.size();
+      if (column + 2 > indent) {
+        std::printf("\n");
+        column = 0;
+      }
+      printWrapped(option.help + defaultOf(option), indent, column);
+    }
+  }
+}
+
+bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Parses into `options`; returns why it cannot, or "".
+std::string parse(int argc, char **argv, Options &options) {
+  std::vector<const OptionInfo *> given;
+  for (int k = 1; k < argc; ++k) {
+    std::string arg = argv[k];
+    if (arg.size() < 2 || arg[0] != '-') {
+      if (!options.model.empty())
+        return "more than one model given: " + options.model + " and " + arg;
+      options.model = arg;
+      continue;
+    }
+    // -name and --name, with the value after '=' or as the next argument.
+    std::string name = arg.substr(arg[1] == '-' ? 2 : 1);
+    size_t eq = name.find('=');
+    std::string value = eq == std::string::npos ? "" : name.substr(eq + 1);
+    name = name.substr(0, eq);
+    const OptionInfo *option =
+        std::find_if(std::begin(kOptions), std::end(kOptions),
+                     [&](const OptionInfo &o) { return name == o.name; });
+    if (option == std::end(kOptions))
+      return "unknown option '" + arg + "' (ffn-run --help lists them)";
+    if (isFlag(*option) && eq != std::string::npos)
+      return "--" + name + " takes no value";
+    if (!isFlag(*option) && eq == std::string::npos) {
+      if (k + 1 == argc)
+        return "--" + name + " needs a value";
+      value = argv[++k];
+    }
+    std::string error = assign(*option, value, options);
+    if (!error.empty())
+      return error;
+    given.push_back(option);
+  }
+  if (options.help)
+    return "";
+  if (options.model.empty())
+    return "no model given (ffn-run --help lists the options)";
+
+  bool compiled = options.compiled();
+  if (options.device == "cpu" && compiled)
+    return "a .cubin runs on --device=gpu only";
+  if (options.device == "gpu" && !compiled)
+    return "--device=gpu runs compiled models (.cubin, from ffnc -o)";
+  if (!options.device.empty() && options.device != "cpu" &&
+      options.device != "gpu")
+    return "--device must be cpu or gpu, got '" + options.device + "'";
+  for (const OptionInfo *option : given) {
+    if (option->scope == Scope::Interpreted && compiled)
+      return std::string("--") + option->name +
+             " applies to .onnx and .mlir models only";
+    if (option->scope == Scope::Compiled && !compiled)
+      return std::string("--") + option->name +
+             " applies to compiled models (.cubin) only";
+  }
+  if (options.iterations < 1 || options.warmup < 0)
+    return "--iterations must be >= 1 and --warmup >= 0";
+  return "";
+}
+
+} // namespace
+
+bool Options::compiled() const { return endsWith(model, ".cubin"); }
+
+int reportError(const std::string &message) {
+  std::fprintf(stderr, "ffn-run: error: %s\n", message.c_str());
+  return 2;
+}
+
+bool parseCommandLine(int argc, char **argv, Options &options, int &exitCode) {
+  std::string error = parse(argc, argv, options);
+  if (!error.empty()) {
+    exitCode = reportError(error);
+    return false;
+  }
+  if (options.help) {
+    printHelp();
+    exitCode = 0;
+    return false;
+  }
+  return true;
+}
