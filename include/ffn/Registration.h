@@ -7,7 +7,10 @@
 #ifndef FFN_REGISTRATION_H
 #define FFN_REGISTRATION_H
 
+#include "ffn/Conversion/Passes.h"
 #include "ffn/Dialect/FFN/IR/FFNDialect.h"
+#include "ffn/Dialect/Plan/IR/PlanDialect.h"
+#include "ffn/Pipeline/Pipeline.h"
 #include "ffn/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,14 +19,19 @@
 
 namespace mlir::ffn {
 
-/// The dialects that ffnc's own IR uses: ffn plus the upstream homes of the
-/// generic tail.
+/// The dialects that ffnc's own IR uses: ffn and the launch plan's ffnrt,
+/// plus the upstream homes of the generic tail.
 inline void registerFFNDialects(DialectRegistry &registry) {
-  registry.insert<FFNDialect, arith::ArithDialect, func::FuncDialect,
-                  tensor::TensorDialect>();
+  registry.insert<FFNDialect, plan::PlanDialect, arith::ArithDialect,
+                  func::FuncDialect, tensor::TensorDialect>();
 }
 
-// ffnc's own passes are registered by registerFFNPasses() from Passes.h.
+/// ffnc's passes and its pipeline (`ffnc-pipeline`).
+inline void registerFFNCPasses() {
+  registerFFNPasses();
+  registerFFNConversionPasses();
+  registerFFNCPipeline();
+}
 
 } // namespace mlir::ffn
 

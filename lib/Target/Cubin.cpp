@@ -121,11 +121,25 @@ llvm::Error mlir::ffn::lowerKernelsToNVVM(ModuleOp kernels,
   device.addPass(createSCFToControlFlowPass());
   device.addPass(createConvertGpuOpsToNVVMOps());
   device.addPass(createReconcileUnrealizedCastsPass());
-  GpuNVVMAttachTargetOptions target;
-  target.chip = options.chip;
-  target.optLevel = 3;
-  target.linkLibs.push_back(libdevice);
-  pm.addPass(createGpuNVVMAttachTarget(target));
+  // The target chosen by convert-ffn-to-gpu, now linked with libdevice.
+  MLIRContext *ctx = kernels.getContext();
+  Builder b(ctx);
+  WalkResult targets = kernels.walk([&](gpu::GPUModuleOp module) {
+    ArrayAttr attrs = module.getTargetsAttr();
+    auto nvvm = attrs && attrs.size() == 1
+                    ? dyn_cast<NVVM::NVVMTargetAttr>(attrs[0])
+                    : NVVM::NVVMTargetAttr();
+    if (!nvvm)
+      return WalkResult::interrupt();
+    module.setTargetsAttr(b.getArrayAttr({NVVM::NVVMTargetAttr::get(
+        ctx, nvvm.getO(), nvvm.getTriple(), nvvm.getChip(),
+        nvvm.getFeatures(), nvvm.getFlags(),
+        b.getArrayAttr({b.getStringAttr(libdevice)}))}));
+    return WalkResult::advance();
+  });
+  if (targets.wasInterrupted())
+    return makeError("every gpu.module needs one #nvvm.target (set by "
+                     "convert-ffn-to-gpu)");
   std::string diagnostics;
   ScopedDiagnosticHandler handler(kernels.getContext(), [&](Diagnostic &d) {
     diagnostics += d.str() + "\n";

@@ -2,7 +2,8 @@
 
 #include "ffn/Transforms/FFNFusion.h"
 #include "ffn/Analysis/ChainAnalysis.h"
-#include "ffn/Reference/Executor.h"
+#include "ffn/Dialect/FFN/Utils/Evaluate.h"
+#include "ffn/Dialect/FFN/Utils/TensorAttr.h"
 #include "ffn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -359,7 +360,15 @@ struct FFNFusionPass : public ffn::impl::FFNFusionBase<FFNFusionPass> {
       chosen = selectRanges(chains, *matrix, maxDependency, includeLast);
     }
 
-    if (failed(fuseRanges(module, chains, chosen)))
+    auto remark = [](BlockSpan range, ArrayRef<int64_t> widths,
+                     FFNBlockOp fused) {
+      InFlightDiagnostic diag = fused.emitRemark();
+      diag << llvm::formatv("fused blocks {0}..{1}: width ", range.first,
+                            range.second);
+      llvm::interleave(widths, diag, "+");
+      diag << " -> " << fused.getWidth();
+    };
+    if (failed(fuseRanges(module, chains, chosen, remark)))
       signalPassFailure();
   }
 };

@@ -1,6 +1,6 @@
 //===- MemoryPlannerTest.cpp - Buffer placement by liveness ---------------===//
 
-#include "ffn/Conversion/MemoryPlanner.h"
+#include "ffn/Conversion/FFNToGPU/MemoryPlanner.h"
 
 #include "gtest/gtest.h"
 

@@ -10,7 +10,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
-  mlir::ffn::registerFFNPasses();
+  mlir::ffn::registerFFNCPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -2,28 +2,36 @@
 //
 // ffnc model.onnx -o model.cubin [--precision=bf16|fp16|fp32] [--target=sm_90]
 // ffnc model.onnx --emit=onnx|ffn|mlir-gpu|llvm|ptx|cubin [-o out] [--summary]
+// ffnc model.mlir ...   (ffn-dialect input, e.g. from ffn-opt --ffn-fusion)
+//
+// The stages are the shared pipeline (ffn/Pipeline/Pipeline.h), run one at a
+// time so that the analysis and fusion measurements can sit between them.
 //
 //===----------------------------------------------------------------------===//
 
-#include "ffn/Analysis/ChainAnalysis.h"
-#include "ffn/Conversion/FFNToGPU.h"
-#include "ffn/Target/Cubin.h"
+#include "Fusion.h"
+
 #include "ffn/Analysis/DependencyAnalysis.h"
 #include "ffn/Analysis/Heatmap.h"
+#include "ffn/Dialect/Plan/IR/PlanDialect.h"
 #include "ffn/Frontend/ONNXImporter.h"
+#include "ffn/Pipeline/Pipeline.h"
 #include "ffn/Reference/Executor.h"
-#include "ffn/Transforms/FFNFusion.h"
 #include "ffn/Registration.h"
+#include "ffn/Target/Artifact.h"
+#include "ffn/Target/Cubin.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -45,10 +53,11 @@ llvm::cl::SubCommand analyzeCommand(
     "analyze", "Measure the block-wise dependency matrix of the model's runs "
                "of FFN blocks on calibration data");
 
-llvm::cl::opt<std::string> inputPath(
-    llvm::cl::Positional, llvm::cl::desc("<model.onnx>"), llvm::cl::Required,
-    llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
-    llvm::cl::sub(analyzeCommand));
+llvm::cl::opt<std::string>
+    inputPath(llvm::cl::Positional, llvm::cl::desc("<model.onnx|model.mlir>"),
+              llvm::cl::Required,
+              llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
+              llvm::cl::sub(analyzeCommand));
 llvm::cl::opt<std::string> calibrationPath(
     "calibration",
     llvm::cl::desc("Token ids (.npy, [rows, sequence]) to measure on"),
@@ -71,11 +80,11 @@ llvm::cl::opt<std::string> reportPath(
 llvm::cl::opt<std::string> heatmapPath(
     "heatmap", llvm::cl::desc("Draw the dependency matrix (PNG) here"),
     llvm::cl::value_desc("deps.png"), llvm::cl::sub(analyzeCommand));
-llvm::cl::opt<std::string> fusion(
-    "ffn-fusion",
-    llvm::cl::desc("FFN Fusion: none, auto (needs --calibration) or "
-                   "ranges:3-4,5-7"),
-    llvm::cl::init("none"));
+llvm::cl::opt<std::string>
+    fusion("ffn-fusion",
+           llvm::cl::desc("FFN Fusion: none, auto (needs --calibration) or "
+                          "ranges:3-4,5-7"),
+           llvm::cl::init("none"));
 llvm::cl::opt<double> maxDependency(
     "max-dependency",
     llvm::cl::desc("With --ffn-fusion=auto: the largest pairwise dependency "
@@ -97,8 +106,9 @@ llvm::cl::opt<Emit> emit(
                    "the kernels (gpu dialect) and the launch plan"),
         clEnumValN(Emit::LLVM, "llvm", "the kernels as LLVM IR"),
         clEnumValN(Emit::PTX, "ptx", "the kernels and plan as PTX"),
-        clEnumValN(Emit::Cubin, "cubin",
-                   "the cubin and its weights file (default with -o X.cubin)")));
+        clEnumValN(
+            Emit::Cubin, "cubin",
+            "the cubin and its weights file (default with -o X.cubin)")));
 llvm::cl::opt<ffn::Precision> precision(
     "precision", llvm::cl::desc("Weights and activations on the GPU"),
     llvm::cl::values(
@@ -125,8 +135,9 @@ llvm::cl::opt<bool> ptxasVerbose(
     "ptxas-verbose",
     llvm::cl::desc("Print ptxas's per-kernel resource report (registers, "
                    "spills)"));
-llvm::cl::opt<bool> printSummary(
-    "summary", llvm::cl::desc("Print a one-screen summary of the model"));
+llvm::cl::opt<bool>
+    printSummary("summary",
+                 llvm::cl::desc("Print a one-screen summary of the model"));
 llvm::cl::opt<bool> elideWeights(
     "elide-weights",
     llvm::cl::desc("Print large weights by name only, without their bytes "
@@ -137,8 +148,8 @@ constexpr size_t kElideBytes = 1024;
 /// Replaces every large dense_resource constant by one that names a resource
 /// without data, so that printing never reads or hex-encodes the weights.
 void elideLargeWeights(ModuleOp module) {
-  auto &manager = DenseResourceElementsHandle::getManagerInterface(
-      module.getContext());
+  auto &manager =
+      DenseResourceElementsHandle::getManagerInterface(module.getContext());
   module.walk([&](arith::ConstantOp constant) {
     auto attr = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
     AsmResourceBlob *blob = attr ? attr.getRawHandle().getBlob() : nullptr;
@@ -146,7 +157,8 @@ void elideLargeWeights(ModuleOp module) {
       return;
     DenseResourceElementsHandle handle =
         manager.insert(attr.getRawHandle().getKey());
-    constant.setValueAttr(DenseResourceElementsAttr::get(attr.getType(), handle));
+    constant.setValueAttr(
+        DenseResourceElementsAttr::get(attr.getType(), handle));
   });
 }
 
@@ -163,9 +175,9 @@ private:
   void print(llvm::StringRef tag, llvm::StringRef name) {
     if (quiet)
       return;
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     // Peak resident memory so far; mapped weights count only once touched.
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
@@ -175,7 +187,8 @@ private:
 
   unsigned total;
   unsigned current = 0;
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point start =
+      std::chrono::steady_clock::now();
 };
 
 int fail(const llvm::Twine &message) {
@@ -184,122 +197,14 @@ int fail(const llvm::Twine &message) {
 }
 
 /// Reads an .npy of token ids, or reports why not.
-FailureOr<ffn::ref::Tensor> readIds(llvm::StringRef what, llvm::StringRef path) {
+FailureOr<ffn::ref::Tensor> readIds(llvm::StringRef what,
+                                    llvm::StringRef path) {
   auto t = ffn::ref::readNpy(path);
   if (!t) {
     fail(what + ": " + llvm::toString(t.takeError()));
     return failure();
   }
   return std::move(*t);
-}
-
-void printReport(const ffn::DependencyReport &report, llvm::raw_ostream &os) {
-  for (auto [first, last] : report.runs) {
-    os << llvm::formatv("run: blocks {0}..{1}\n", first, last);
-    os << "  M[i,j] = mean over tokens of 1 - cos(h_j, h_j without block i)"
-          " (flattened in parentheses)\n";
-    for (unsigned i = first; i < last; ++i) {
-      os << llvm::formatv("  i={0,-3}", i);
-      for (unsigned j = first + 1; j <= last; ++j) {
-        auto it = report.dependency.find({i, j});
-        if (it == report.dependency.end())
-          os << llvm::formatv("  {0,-17}", "");
-        else
-          os << llvm::formatv("  j={0,-2} {1:f4} ({2:f4})", j,
-                              it->second.meanToken, it->second.flat);
-      }
-      os << "\n";
-    }
-  }
-  os << "  block  1-cos(x,x+h)  |h|/|x|\n";
-  for (const auto &[block, s] : report.blocks)
-    os << llvm::formatv("  {0,5}  {1,12:f4}  {2,7:f4}\n", block, s.saturation,
-                        s.relativeNorm);
-  if (report.bitsOriginal) {
-    os << llvm::formatv("bits per token: original {0:f4}", *report.bitsOriginal);
-    for (const auto &[range, bits] : report.bitsFused)
-      os << llvm::formatv(", {0}-{1} fused {2:f4}", range.first, range.second,
-                          bits);
-    os << "\n";
-  }
-}
-
-/// Output 0 of `module` on every calibration row.
-FailureOr<ffn::ref::Tensor> runAll(ModuleOp module,
-                                   const ffn::ref::Tensor &calibration) {
-  ffn::ref::Executor executor(module.lookupSymbol<func::FuncOp>("main"));
-  auto outputs = executor.runPerRow({calibration});
-  if (!outputs) {
-    fail(llvm::toString(outputs.takeError()));
-    return failure();
-  }
-  return std::move(outputs->front());
-}
-
-/// Fuses the chosen ranges, reporting what happens, and with calibration
-/// data measures the fused model against the original.
-LogicalResult fuse(ModuleOp module, const ffn::ref::Tensor *calibration,
-                   const ffn::ref::Tensor *targets,
-                   std::optional<ffn::DependencyReport> report) {
-  ffn::FFNChainAnalysis chains(module);
-  llvm::errs() << "ffn fusion: " << chains.getChains().size()
-               << " run(s) of attention-free layers";
-  for (const ffn::FFNChain &chain : chains.getChains())
-    llvm::errs() << llvm::formatv(" {0}..{1}", chain.firstIndex,
-                                  chain.lastIndex());
-  llvm::errs() << "\n";
-  std::vector<ffn::BlockSpan> ranges;
-  if (report) {
-    ffn::DependencyMatrix matrix;
-    for (const auto &[pair, distances] : report->dependency)
-      matrix[pair] = distances.meanToken;
-    ranges = ffn::selectRanges(chains, matrix, maxDependency, includeLast);
-  } else {
-    auto parsed = ffn::parseBlockRanges(
-        llvm::StringRef(fusion).drop_front(strlen("ranges:")));
-    if (!parsed)
-      return failure(fail(llvm::toString(parsed.takeError())));
-    ranges = std::move(*parsed);
-  }
-  OwningOpRef<ModuleOp> original;
-  if (calibration)
-    original = module.clone();
-  if (failed(ffn::fuseRanges(
-          module, chains, ranges,
-          [](ffn::BlockSpan range, ArrayRef<int64_t> widths,
-             ffn::FFNBlockOp fused) {
-            llvm::errs() << llvm::formatv("  fused blocks {0}..{1}: width ",
-                                          range.first, range.second);
-            llvm::interleave(widths, llvm::errs(), "+");
-            llvm::errs() << " -> " << fused.getWidth() << "\n";
-          })))
-    return failure();
-  if (ranges.empty())
-    llvm::errs() << "  no range fused\n";
-  if (!calibration || ranges.empty())
-    return success();
-  FailureOr<ffn::ref::Tensor> before = runAll(*original, *calibration);
-  FailureOr<ffn::ref::Tensor> after = runAll(module, *calibration);
-  if (failed(before) || failed(after))
-    return failure();
-  double diff = 0, norm = 0;
-  for (int64_t k = 0; k < before->numElements(); ++k) {
-    double e = after->f()[k] - before->f()[k];
-    diff += e * e;
-    norm += static_cast<double>(before->f()[k]) * before->f()[k];
-  }
-  llvm::errs() << llvm::formatv("  output error of the fused model over {0} "
-                                "calibration rows: relative L2 {1:e3}\n",
-                                calibration->dim(0), std::sqrt(diff / norm));
-  if (targets) {
-    auto bitsBefore = ffn::ref::crossEntropyBits(*before, *targets);
-    auto bitsAfter = ffn::ref::crossEntropyBits(*after, *targets);
-    if (!bitsBefore || !bitsAfter)
-      return failure(fail("targets do not match the model's output"));
-    llvm::errs() << llvm::formatv("  bits per token: {0:f4} -> {1:f4}\n",
-                                  *bitsBefore, *bitsAfter);
-  }
-  return success();
 }
 
 /// Writes `bytes` to `path` (or stdout for "-").
@@ -314,57 +219,48 @@ int writeOutput(llvm::StringRef path, llvm::StringRef bytes) {
   return 0;
 }
 
-/// Lowers to kernels and a launch plan, then stops at --emit or writes the
-/// cubin and its weights file.
-int compileForGPU(ModuleOp module, Phases &phases) {
-  phases.begin(llvm::formatv("lowering to GPU kernels ({0}, {1})",
-                             ffn::precisionName(precision), target.getValue())
-                   .str());
-  ffn::GPULoweringOptions options;
-  options.precision = precision;
-  options.maxTokens = maxTokens;
-  options.target = target;
-  auto program = ffn::lowerToGPU(module, options);
+/// Prints `module` to the output, weights by name only with --elide-weights.
+int writeModule(ModuleOp module, uint64_t weightBytes) {
+  if (elideWeights)
+    elideLargeWeights(module);
+  else if (weightBytes > (uint64_t(1) << 30))
+    llvm::errs() << "ffnc: note: printing " << (weightBytes >> 20)
+                 << " MiB of weights as hex; --elide-weights prints their "
+                    "names only\n";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os);
+  os << "\n";
+  return writeOutput(outputPath, text);
+}
+
+/// From the plan in IR to the artifact: the runtime's plan and weights, the
+/// kernels through NVVM and LLVM to PTX, and with ptxas to a cubin.
+int writeArtifact(ModuleOp module, Phases &phases) {
+  auto program = ffn::buildRuntimeProgram(module);
   if (!program)
     return fail(llvm::toString(program.takeError()));
   ffnrt::Plan &plan = program->plan;
-  ModuleOp kernels = *program->kernels;
-
-  if (emit == Emit::MLIRGPU) {
-    phases.begin("writing " + outputPath);
-    Builder b(kernels.getContext());
-    std::vector<Attribute> launches;
-    for (const ffnrt::Launch &l : plan.launches)
-      launches.push_back(b.getStringAttr(ffn::describeLaunch(plan, l)));
-    kernels->setAttr("ffn.launches", b.getArrayAttr(launches));
-    kernels->setAttr("ffn.arena_bytes", b.getI64IntegerAttr(plan.arenaBytes));
-    kernels->setAttr("ffn.weight_bytes",
-                     b.getI64IntegerAttr(plan.weightsBytes));
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    kernels.print(os);
-    os << "\n";
-    phases.done();
-    return writeOutput(outputPath, text);
-  }
-
+  if (auto planFunc =
+          module.lookupSymbol<func::FuncOp>(ffn::plan::kPlanFunction))
+    planFunc.erase();
   phases.begin("generating " +
                std::string(emit == Emit::LLVM ? "LLVM IR" : "PTX") +
                " with LLVM's NVPTX back end");
   ffn::CubinOptions cubinOptions;
-  cubinOptions.chip = target;
+  cubinOptions.chip = plan.target;
   cubinOptions.cudaPath = cudaPath;
   cubinOptions.verbose = ptxasVerbose;
-  if (llvm::Error e = ffn::lowerKernelsToNVVM(kernels, cubinOptions))
+  if (llvm::Error e = ffn::lowerKernelsToNVVM(module, cubinOptions))
     return fail(llvm::toString(std::move(e)));
   if (emit == Emit::LLVM) {
-    auto ir = ffn::translateKernelsToLLVMIR(kernels, cubinOptions);
+    auto ir = ffn::translateKernelsToLLVMIR(module, cubinOptions);
     if (!ir)
       return fail(llvm::toString(ir.takeError()));
     phases.done();
     return writeOutput(outputPath, *ir);
   }
-  auto ptx = ffn::translateKernelsToPTX(kernels, cubinOptions);
+  auto ptx = ffn::translateKernelsToPTX(module, cubinOptions);
   if (!ptx)
     return fail(llvm::toString(ptx.takeError()));
   llvm::SmallString<256> weightsPath(
@@ -372,15 +268,12 @@ int compileForGPU(ModuleOp module, Phases &phases) {
   llvm::sys::path::replace_extension(weightsPath, "weights");
   plan.weightsFile = llvm::sys::path::filename(weightsPath).str();
   plan.fingerprint = ffnrt::fingerprintOf(plan, program->weights);
-  *ptx += ffn::ptxGlobalBytes(ffnrt::kPlanSymbol,
-                              ffnrt::serializePlan(plan));
+  *ptx += ffn::ptxGlobalBytes(ffnrt::kPlanSymbol, ffnrt::serializePlan(plan));
   if (emit == Emit::PTX) {
     phases.done();
     return writeOutput(outputPath, *ptx);
   }
 
-  if (outputPath == "-")
-    return fail("a cubin cannot go to stdout; name it with -o model.cubin");
   phases.begin("assembling with ptxas and writing " + outputPath + " and " +
                weightsPath.str().str());
   std::string report;
@@ -394,7 +287,7 @@ int compileForGPU(ModuleOp module, Phases &phases) {
     return rc;
   std::string error;
   if (!ffnrt::writeSidecar(weightsPath.str().str(), plan.fingerprint,
-                             program->weights, error))
+                           program->weights, error))
     return fail(error);
   if (!quiet)
     llvm::errs() << llvm::formatv(
@@ -406,60 +299,116 @@ int compileForGPU(ModuleOp module, Phases &phases) {
   return 0;
 }
 
-} // namespace
+/// Imports an ONNX model or parses an MLIR file.
+FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext *ctx,
+                                           ffn::ModelSummary &summary) {
+  if (!llvm::StringRef(inputPath).ends_with(".mlir"))
+    return ffn::importONNXModel(ctx, inputPath, &summary);
+  ParserConfig config(ctx);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(inputPath.getValue(), config);
+  if (!module)
+    return failure();
+  return std::move(module);
+}
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  registerAsmPrinterCLOptions();
-  registerMLIRContextCLOptions();
-  llvm::cl::ParseCommandLineOptions(
-      argc, argv, "ffnc: compile transformer models in ONNX for NVIDIA GPUs\n");
-  bool analyze = static_cast<bool>(analyzeCommand);
+/// Checks the options against each other before any work; returns the exit
+/// code of a failure, or 0.
+int checkOptions(bool analyze) {
   llvm::StringRef fusionMode = fusion;
-  bool autoFusion = fusionMode == "auto";
-  if (emit.getNumOccurrences() == 0)
-    emit = llvm::StringRef(outputPath).ends_with(".cubin") ? Emit::Cubin
-                                                           : Emit::FFN;
-  if (!llvm::is_contained({"sm_80", "sm_86", "sm_89", "sm_90"},
-                          target.getValue()))
-    return fail("--target must be sm_80, sm_86, sm_89 or sm_90, got '" +
+  bool fusing = fusionMode != "none", autoFusion = fusionMode == "auto";
+  if (!ffn::isSupportedChip(target))
+    return fail("--target must be " + ffn::kSupportedChips + ", got '" +
                 target + "'");
-  bool fusing = fusionMode != "none";
+  if (maxTokens < 1)
+    return fail("--max-tokens must be positive");
   if (fusing && !autoFusion && !fusionMode.starts_with("ranges:"))
-    return fail("--ffn-fusion must be none, auto or ranges:A-B[,C-D...], got '" +
-                fusionMode + "'");
+    return fail(
+        "--ffn-fusion must be none, auto or ranges:A-B[,C-D...], got '" +
+        fusionMode + "'");
   if ((analyze || autoFusion) && calibrationPath.empty())
     return fail(analyze ? "analyze needs --calibration=ids.npy"
                         : "--ffn-fusion=auto needs --calibration=ids.npy");
   if (fusing && emit == Emit::ONNX)
     return fail("--ffn-fusion works on the ffn dialect; it cannot be combined "
                 "with --emit=onnx");
+  if (emit == Emit::Cubin && outputPath == "-")
+    return fail("a cubin cannot go to stdout; name it with -o model.cubin");
+  return 0;
+}
 
-  std::optional<ffn::ref::Tensor> calibration, targets;
+/// The calibration ids and next-token targets, where given.
+LogicalResult readCalibration(std::optional<ffn::ref::Tensor> &calibration,
+                              std::optional<ffn::ref::Tensor> &targets) {
   if (!calibrationPath.empty()) {
     FailureOr<ffn::ref::Tensor> ids = readIds("--calibration", calibrationPath);
     if (failed(ids))
-      return 1;
+      return failure();
     calibration = std::move(*ids);
     if (calibration->rank() != 2)
-      return fail("--calibration: expected [rows, sequence] ids, got " +
-                  calibration->shapeString());
+      return failure(fail("--calibration: expected [rows, sequence] ids, got " +
+                          calibration->shapeString()));
   }
   if (!targetsPath.empty()) {
     FailureOr<ffn::ref::Tensor> ids = readIds("--targets", targetsPath);
     if (failed(ids))
-      return 1;
+      return failure();
     targets = std::move(*ids);
     if (!calibration || targets->shape() != calibration->shape())
-      return fail("--targets must match the shape of --calibration");
+      return failure(fail("--targets must match the shape of --calibration"));
   }
+  return success();
+}
+
+/// Prints the dependency report and writes it and its heatmap where asked.
+int writeAnalysis(const ffn::DependencyReport &report) {
+  ffnc::printReport(report, llvm::outs());
+  if (!reportPath.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(reportPath, ec);
+    if (ec)
+      return fail("cannot write '" + reportPath + "': " + ec.message());
+    os << llvm::formatv("{0:2}", report.toJSON()) << "\n";
+  }
+  if (!heatmapPath.empty())
+    if (llvm::Error error = ffn::writeHeatmap(report, heatmapPath))
+      return fail(llvm::toString(std::move(error)));
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv, "ffnc: compile transformer models in ONNX for NVIDIA GPUs\n");
+  bool analyze = static_cast<bool>(analyzeCommand);
+  llvm::StringRef fusionMode = fusion;
+  bool fusing = fusionMode != "none", autoFusion = fusionMode == "auto";
+  if (emit.getNumOccurrences() == 0)
+    emit = llvm::StringRef(outputPath).ends_with(".cubin") ? Emit::Cubin
+                                                           : Emit::FFN;
+  if (int rc = checkOptions(analyze))
+    return rc;
+  std::optional<ffn::ref::Tensor> calibration, targets;
+  if (failed(readCalibration(calibration, targets)))
+    return 1;
 
   DialectRegistry registry;
   ffn::registerFFNDialects(registry);
   ffn::registerGPUTargetDialects(registry);
   MLIRContext context(registry);
-  // Diagnostics name the model file and, for nodes, the node.
+  // Diagnostics name the model file and, for nodes, the node; remarks are
+  // what passes report (fused ranges, say) and read as progress lines.
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Remark) {
+      llvm::errs() << "  " << diag << "\n";
+      return success();
+    }
     llvm::errs() << "ffnc: ";
     if (diag.getSeverity() == DiagnosticSeverity::Error)
       llvm::errs() << "error: ";
@@ -469,28 +418,36 @@ int main(int argc, char **argv) {
     return success();
   });
 
-  unsigned total = analyze            ? 4
+  bool gpu = emit > Emit::FFN;
+  unsigned total = analyze              ? 4
                    : emit == Emit::ONNX ? 2
                                         : 2 + fusing + autoFusion +
-                                              (emit == Emit::Cubin   ? 3
+                                              (emit == Emit::Cubin    ? 3
                                                : emit > Emit::MLIRGPU ? 2
                                                                       : 1);
   Phases phases(total);
   phases.begin("importing " + inputPath);
   ffn::ModelSummary summary;
-  FailureOr<OwningOpRef<ModuleOp>> module =
-      ffn::importONNXModel(&context, inputPath, &summary);
-  if (failed(module))
+  FailureOr<OwningOpRef<ModuleOp>> loaded = loadModel(&context, summary);
+  if (failed(loaded))
     return 1;
+  ModuleOp module = **loaded;
   if (printSummary)
     summary.print(llvm::errs());
+  // A plan from --emit=mlir-gpu goes straight to the artifact.
+  bool planned = bool(module.lookupSymbol(ffn::plan::kPlanFunction));
+  if (planned && !gpu)
+    return fail("the input is already lowered to the GPU; use "
+                "--emit=mlir-gpu|llvm|ptx|cubin");
 
-  bool gpu = emit > Emit::FFN;
-  if (emit != Emit::ONNX || analyze) {
+  ffn::FFNCPipelineOptions pipeline;
+  pipeline.precision = precision;
+  pipeline.chip = target;
+  pipeline.maxTokens = maxTokens;
+  ffnc::StageRunner stages(&context, pipeline);
+  if (!planned && (emit != Emit::ONNX || analyze)) {
     phases.begin("raising into the ffn dialect");
-    PassManager pm(&context);
-    pm.addNestedPass<func::FuncOp>(ffn::createFFNRaise());
-    if (failed(pm.run(**module)))
+    if (failed(stages.run(module, ffn::PipelineStage::Raise)))
       return 1;
   }
 
@@ -498,7 +455,7 @@ int main(int argc, char **argv) {
   if (analyze || autoFusion) {
     phases.begin("measuring block dependencies on " + calibrationPath);
     auto measured = ffn::analyzeDependencies(
-        (*module)->lookupSymbol<func::FuncOp>("main"), *calibration,
+        module.lookupSymbol<func::FuncOp>("main"), *calibration,
         analyze && targets ? &*targets : nullptr, [](llvm::StringRef line) {
           if (!quiet)
             llvm::errs() << "  " << line << "\n";
@@ -510,47 +467,41 @@ int main(int argc, char **argv) {
 
   if (analyze) {
     phases.begin("writing the report");
-    printReport(*report, llvm::outs());
-    if (!reportPath.empty()) {
-      std::error_code ec;
-      llvm::raw_fd_ostream os(reportPath, ec);
-      if (ec)
-        return fail("cannot write '" + reportPath + "': " + ec.message());
-      os << llvm::formatv("{0:2}", report->toJSON()) << "\n";
-    }
-    if (!heatmapPath.empty())
-      if (llvm::Error error = ffn::writeHeatmap(*report, heatmapPath))
-        return fail(llvm::toString(std::move(error)));
+    if (int rc = writeAnalysis(*report))
+      return rc;
     phases.done();
     return 0;
   }
 
   if (fusing) {
     phases.begin("fusing FFN blocks");
-    if (failed(fuse(**module, calibration ? &*calibration : nullptr,
-                    targets ? &*targets : nullptr, report)))
+    ffnc::FusionChoice choice;
+    if (report)
+      choice.report = std::move(report);
+    else
+      choice.ranges = fusionMode.drop_front(strlen("ranges:")).str();
+    choice.maxDependency = maxDependency;
+    choice.includeLast = includeLast;
+    if (failed(ffnc::fuse(module, stages, choice,
+                          calibration ? &*calibration : nullptr,
+                          targets ? &*targets : nullptr)))
       return 1;
   }
 
-  if (gpu)
-    return compileForGPU(**module, phases);
+  if (gpu && !planned) {
+    phases.begin(llvm::formatv("lowering to GPU kernels ({0}, {1})",
+                               ffn::precisionName(precision), target.getValue())
+                     .str());
+    if (failed(stages.run(module, ffn::PipelineStage::GPU)))
+      return 1;
+  }
 
+  if (emit > Emit::MLIRGPU)
+    return writeArtifact(module, phases);
   phases.begin("writing " + (outputPath == "-" ? std::string("<stdout>")
                                                : outputPath.getValue()));
-  std::string errorMessage;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(outputPath, &errorMessage);
-  if (!output)
-    return fail(errorMessage);
-  if (elideWeights)
-    elideLargeWeights(**module);
-  else if (summary.weightBytes > (uint64_t(1) << 30))
-    llvm::errs() << "ffnc: note: printing " << (summary.weightBytes >> 20)
-                 << " MiB of weights as hex; --elide-weights prints their "
-                    "names only\n";
-  (*module)->print(output->os());
-  output->os() << "\n";
-  output->keep();
+  if (int rc = writeModule(module, summary.weightBytes))
+    return rc;
   phases.done();
   return 0;
 }

@@ -21,6 +21,7 @@
 namespace mlir::ffn {
 
 struct CubinOptions {
+  /// ptxas's architecture: the kernel module's (kernelChip in Artifact.h).
   std::string chip = "sm_90";
   /// The CUDA toolkit: bin/ptxas and nvvm/libdevice/libdevice.10.bc.
   std::string cudaPath;
@@ -31,8 +32,8 @@ struct CubinOptions {
 /// Dialects, interfaces and translations the kernel pipeline needs.
 void registerGPUTargetDialects(DialectRegistry &registry);
 
-/// Lowers `kernels` in place to the LLVM and NVVM dialects and attaches the
-/// NVVM target.
+/// Lowers the gpu.modules in `kernels` in place to the LLVM and NVVM
+/// dialects and links libdevice into their #nvvm.target.
 llvm::Error lowerKernelsToNVVM(ModuleOp kernels, const CubinOptions &options);
 
 /// The LLVM IR (text) of lowered kernels.

@@ -1,6 +1,6 @@
 //===- MemoryPlanner.cpp - Static buffer placement by liveness ------------===//
 
-#include "ffn/Conversion/MemoryPlanner.h"
+#include "ffn/Conversion/FFNToGPU/MemoryPlanner.h"
 
 #include <algorithm>
 #include <numeric>

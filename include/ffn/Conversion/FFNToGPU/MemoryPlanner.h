@@ -1,7 +1,7 @@
 //===- MemoryPlanner.h - Static buffer placement by liveness ----*- C++ -*-===//
 
-#ifndef FFN_CONVERSION_MEMORYPLANNER_H
-#define FFN_CONVERSION_MEMORYPLANNER_H
+#ifndef FFN_CONVERSION_FFNTOGPU_MEMORYPLANNER_H
+#define FFN_CONVERSION_FFNTOGPU_MEMORYPLANNER_H
 
 #include <cstdint>
 #include <vector>
@@ -26,4 +26,4 @@ MemoryLayout planMemory(const std::vector<BufferRequest> &requests,
 
 } // namespace mlir::ffn
 
-#endif // FFN_CONVERSION_MEMORYPLANNER_H
+#endif // FFN_CONVERSION_FFNTOGPU_MEMORYPLANNER_H

@@ -19,6 +19,7 @@ func.func private @ld_masked(%m: memref<?x!act>, %base: index, %j: index, %ok: i
   return %r : f32
 }
 
+// %causal is a #ffnrt.mask.
 gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
                     %out: memref<?x!act>, %seq32: i32, %h32: i32, %hkv32: i32,
                     %d32: i32, %scale: f32, %causal: i32) kernel {
@@ -26,7 +27,6 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
   %c3 = arith.constant 3 : index
-  %c0i = arith.constant 0 : i32
   %zero = arith.constant 0.0 : f32
   %ninf = arith.constant 0xFF800000 : f32
   %s = gpu.block_id x
@@ -60,7 +60,8 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   %q1 = arith.mulf %qu1, %scale : f32
   %q2 = arith.mulf %qu2, %scale : f32
   %q3 = arith.mulf %qu3, %scale : f32
-  %isCausal = arith.cmpi ne, %causal, %c0i : i32
+  %causalMask = func.call @mask_causal() : () -> i32
+  %isCausal = arith.cmpi eq, %causal, %causalMask : i32
   %s1 = arith.addi %s, %c1 : index
   %end = arith.select %isCausal, %s1, %seq : index
   %r:6 = scf.for %key = %c0 to %end step %c1

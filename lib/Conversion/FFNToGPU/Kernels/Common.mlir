@@ -48,49 +48,63 @@ func.func private @block_sum(%v: f32, %red: memref<32xf32, #gpu.address_space<wo
   return %s : f32
 }
 
-// Activation kinds: 0 identity, 1 silu, 2 gelu (erf), 3 gelu (tanh), 4 relu.
+// True when `flags` has every bit of `bit` (an enum of the plan dialect).
+func.func private @has_flag(%flags: i32, %bit: i32) -> i1 {
+  %m = arith.andi %flags, %bit : i32
+  %r = arith.cmpi eq, %m, %bit : i32
+  return %r : i1
+}
+
+// Activations by the plan's #ffnrt.activation values.
 func.func private @activate(%kind: i32, %x: f32) -> f32 {
-  %k = arith.index_cast %kind : i32 to index
   %one = arith.constant 1.0 : f32
   %half = arith.constant 0.5 : f32
-  %r = scf.index_switch %k -> f32
-  case 1 {
+  %silu = func.call @activation_silu() : () -> i32
+  %gelu = func.call @activation_gelu() : () -> i32
+  %geluTanh = func.call @activation_gelu_tanh() : () -> i32
+  %relu = func.call @activation_relu() : () -> i32
+  %isSilu = arith.cmpi eq, %kind, %silu : i32
+  %r = scf.if %isSilu -> f32 {
     %n = arith.negf %x : f32
     %e = math.exp %n : f32
     %d = arith.addf %one, %e : f32
     %y = arith.divf %x, %d : f32
     scf.yield %y : f32
-  }
-  case 2 {
-    %rsqrt2 = arith.constant 0.707106781186547524 : f32
-    %s = arith.mulf %x, %rsqrt2 : f32
-    %e = math.erf %s : f32
-    %p = arith.addf %one, %e : f32
-    %h = arith.mulf %half, %x : f32
-    %y = arith.mulf %h, %p : f32
-    scf.yield %y : f32
-  }
-  case 3 {
-    %c = arith.constant 0.797884560802865355 : f32
-    %a = arith.constant 0.044715 : f32
-    %x2 = arith.mulf %x, %x : f32
-    %x3 = arith.mulf %x2, %x : f32
-    %ax3 = arith.mulf %a, %x3 : f32
-    %in = arith.addf %x, %ax3 : f32
-    %s = arith.mulf %c, %in : f32
-    %t = math.tanh %s : f32
-    %p = arith.addf %one, %t : f32
-    %h = arith.mulf %half, %x : f32
-    %y = arith.mulf %h, %p : f32
-    scf.yield %y : f32
-  }
-  case 4 {
-    %zero = arith.constant 0.0 : f32
-    %y = arith.maximumf %x, %zero : f32
-    scf.yield %y : f32
-  }
-  default {
-    scf.yield %x : f32
+  } else {
+    %isGelu = arith.cmpi eq, %kind, %gelu : i32
+    %r1 = scf.if %isGelu -> f32 {
+      %rsqrt2 = arith.constant 0.707106781186547524 : f32
+      %s = arith.mulf %x, %rsqrt2 : f32
+      %e = math.erf %s : f32
+      %p = arith.addf %one, %e : f32
+      %h = arith.mulf %half, %x : f32
+      %y = arith.mulf %h, %p : f32
+      scf.yield %y : f32
+    } else {
+      %isTanh = arith.cmpi eq, %kind, %geluTanh : i32
+      %r2 = scf.if %isTanh -> f32 {
+        %c = arith.constant 0.797884560802865355 : f32
+        %a = arith.constant 0.044715 : f32
+        %x2 = arith.mulf %x, %x : f32
+        %x3 = arith.mulf %x2, %x : f32
+        %ax3 = arith.mulf %a, %x3 : f32
+        %in = arith.addf %x, %ax3 : f32
+        %s = arith.mulf %c, %in : f32
+        %t = math.tanh %s : f32
+        %p = arith.addf %one, %t : f32
+        %h = arith.mulf %half, %x : f32
+        %y = arith.mulf %h, %p : f32
+        scf.yield %y : f32
+      } else {
+        %isRelu = arith.cmpi eq, %kind, %relu : i32
+        %zero = arith.constant 0.0 : f32
+        %m = arith.maximumf %x, %zero : f32
+        %y = arith.select %isRelu, %m, %x : f32
+        scf.yield %y : f32
+      }
+      scf.yield %r2 : f32
+    }
+    scf.yield %r1 : f32
   }
   return %r : f32
 }

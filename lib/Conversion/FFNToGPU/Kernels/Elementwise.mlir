@@ -24,14 +24,11 @@ gpu.func @embed(%table: memref<?x!act>, %ids: memref<?xi64>, %out: memref<?x!act
 }
 
 // RMSNorm or LayerNorm of one row per block, statistics in f32.
-// mode bits: 1 subtract the mean (LayerNorm), 2 add bias, 4 scale by 1 + w.
+// %mode is an #ffnrt.norm: layer subtracts the mean, bias adds %b,
+// unit_offset scales by 1 + w.
 gpu.func @norm(%x: memref<?x!act>, %w: memref<?x!act>, %b: memref<?x!act>,
                %out: memref<?x!act>, %f32: i32, %eps: f32, %mode: i32)
     workgroup(%red: memref<32xf32, #gpu.address_space<workgroup>>) kernel {
-  %c0i = arith.constant 0 : i32
-  %c1i = arith.constant 1 : i32
-  %c2i = arith.constant 2 : i32
-  %c4i = arith.constant 4 : i32
   %zero = arith.constant 0.0 : f32
   %one = arith.constant 1.0 : f32
   %t = gpu.block_id x
@@ -40,8 +37,8 @@ gpu.func @norm(%x: memref<?x!act>, %w: memref<?x!act>, %b: memref<?x!act>,
   %f = arith.index_cast %f32 : i32 to index
   %ff = arith.uitofp %f32 : i32 to f32
   %row = arith.muli %t, %f : index
-  %layerBit = arith.andi %mode, %c1i : i32
-  %layer = arith.cmpi ne, %layerBit, %c0i : i32
+  %layerBit = func.call @norm_layer() : () -> i32
+  %layer = func.call @has_flag(%mode, %layerBit) : (i32, i32) -> i1
   %mean = scf.if %layer -> f32 {
     %s = scf.for %k = %tid to %f step %nt iter_args(%acc = %zero) -> f32 {
       %i = arith.addi %row, %k : index
@@ -66,10 +63,10 @@ gpu.func @norm(%x: memref<?x!act>, %w: memref<?x!act>, %b: memref<?x!act>,
   %var = arith.divf %total, %ff : f32
   %ve = arith.addf %var, %eps : f32
   %rstd = math.rsqrt %ve : f32
-  %biasBit = arith.andi %mode, %c2i : i32
-  %hasBias = arith.cmpi ne, %biasBit, %c0i : i32
-  %offBit = arith.andi %mode, %c4i : i32
-  %offset = arith.cmpi ne, %offBit, %c0i : i32
+  %biasBit = func.call @norm_bias() : () -> i32
+  %hasBias = func.call @has_flag(%mode, %biasBit) : (i32, i32) -> i1
+  %offBit = func.call @norm_unit_offset() : () -> i32
+  %offset = func.call @has_flag(%mode, %offBit) : (i32, i32) -> i1
   %gainOffset = arith.select %offset, %one, %zero : f32
   scf.for %k = %tid to %f step %nt {
     %i = arith.addi %row, %k : index
@@ -93,7 +90,7 @@ gpu.func @norm(%x: memref<?x!act>, %w: memref<?x!act>, %b: memref<?x!act>,
 
 // Element-wise binary op over n = rows * f elements. An operand with fewer
 // rows or a single feature is broadcast (row t reads row t mod its rows).
-// op: 0 add, 1 sub, 2 mul, 3 div.
+// %op is a #ffnrt.binary.
 gpu.func @binary(%a: memref<?x!act>, %b: memref<?x!act>, %out: memref<?x!act>,
                  %n32: i32, %f32: i32, %aRows32: i32, %aF32: i32,
                  %bRows32: i32, %bF32: i32, %op: i32) kernel {
@@ -112,24 +109,19 @@ gpu.func @binary(%a: memref<?x!act>, %b: memref<?x!act>, %out: memref<?x!act>,
     %bi = func.call @broadcast_index(%row, %col, %bRows32, %bF32) : (index, index, i32, i32) -> index
     %x = func.call @ld(%a, %ai) : (memref<?x!act>, index) -> f32
     %y = func.call @ld(%b, %bi) : (memref<?x!act>, index) -> f32
-    %k = arith.index_cast %op : i32 to index
-    %r = scf.index_switch %k -> f32
-    case 1 {
-      %v = arith.subf %x, %y : f32
-      scf.yield %v : f32
-    }
-    case 2 {
-      %v = arith.mulf %x, %y : f32
-      scf.yield %v : f32
-    }
-    case 3 {
-      %v = arith.divf %x, %y : f32
-      scf.yield %v : f32
-    }
-    default {
-      %v = arith.addf %x, %y : f32
-      scf.yield %v : f32
-    }
+    %sub = func.call @binary_sub() : () -> i32
+    %mul = func.call @binary_mul() : () -> i32
+    %div = func.call @binary_div() : () -> i32
+    %isSub = arith.cmpi eq, %op, %sub : i32
+    %isMul = arith.cmpi eq, %op, %mul : i32
+    %isDiv = arith.cmpi eq, %op, %div : i32
+    %vAdd = arith.addf %x, %y : f32
+    %vSub = arith.subf %x, %y : f32
+    %vMul = arith.mulf %x, %y : f32
+    %vDiv = arith.divf %x, %y : f32
+    %r0 = arith.select %isSub, %vSub, %vAdd : f32
+    %r1 = arith.select %isMul, %vMul, %r0 : f32
+    %r = arith.select %isDiv, %vDiv, %r1 : f32
     func.call @st(%out, %i, %r) : (memref<?x!act>, index, f32) -> ()
   }
   gpu.return
@@ -145,7 +137,7 @@ func.func private @broadcast_index(%row: index, %col: index, %rows32: i32, %f32:
   return %i : index
 }
 
-// out = activate(kind, x) over n elements.
+// out = activate(kind, x) over n elements; %kind is a #ffnrt.activation.
 gpu.func @unary(%x: memref<?x!act>, %out: memref<?x!act>, %n32: i32, %kind: i32) kernel {
   %bid = gpu.block_id x
   %tid = gpu.thread_id x

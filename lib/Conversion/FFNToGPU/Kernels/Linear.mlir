@@ -27,23 +27,16 @@ func.func private @store_out(%res: memref<?x!act>, %out: memref<?x!act>, %t: ind
 // dot products are %s0 and %s1.
 func.func private @linear_epilogue(%bias: memref<?x!act>, %res: memref<?x!act>,
                                    %out: memref<?x!act>, %t: index, %pair: index,
-                                   %ncols: index, %flags: i32, %s0: f32, %s1: f32) {
-  %c0i = arith.constant 0 : i32
-  %c1i = arith.constant 1 : i32
-  %c2i = arith.constant 2 : i32
-  %c4i = arith.constant 4 : i32
-  %c8i = arith.constant 8 : i32
-  %c15i = arith.constant 15 : i32
+                                   %ncols: index, %flags: i32, %kind: i32,
+                                   %s0: f32, %s1: f32) {
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
-  %hb = arith.andi %flags, %c1i : i32
-  %hasBias = arith.cmpi ne, %hb, %c0i : i32
-  %gb = arith.andi %flags, %c2i : i32
-  %gated = arith.cmpi ne, %gb, %c0i : i32
-  %rb = arith.andi %flags, %c4i : i32
-  %residual = arith.cmpi ne, %rb, %c0i : i32
-  %ks = arith.shrui %flags, %c8i : i32
-  %kind = arith.andi %ks, %c15i : i32
+  %biasBit = func.call @epilogue_bias() : () -> i32
+  %gatedBit = func.call @epilogue_gated() : () -> i32
+  %residualBit = func.call @epilogue_residual() : () -> i32
+  %hasBias = func.call @has_flag(%flags, %biasBit) : (i32, i32) -> i1
+  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
+  %residual = func.call @has_flag(%flags, %residualBit) : (i32, i32) -> i1
   %r0 = arith.muli %pair, %c2 : index
   %r1 = arith.addi %r0, %c1 : index
   %b0 = func.call @bias_at(%bias, %r0, %hasBias) : (memref<?x!act>, index, i1) -> f32
@@ -76,14 +69,12 @@ func.func private @dot_sum(%a: vector<8xf32>) -> f32 {
 
 // out[t, n] = epilogue(sum_k x[t, k] * w[row, k]) for t < tokens, k % 8 == 0.
 // Each warp computes two weight rows for four tokens; grid (ceil(pairs / 4),
-// ceil(tokens / 4)), 128 threads. flags: 1 bias, 2 gated (rows 2c and 2c + 1
-// are the gate and up projections of output c, bias interleaved likewise),
-// 4 add the residual, bits 8-11 the activation kind.
+// ceil(tokens / 4)), 128 threads. %flags is an #ffnrt.epilogue: bias, gated
+// (rows 2c and 2c + 1 are the gate and up projections of output c, bias
+// interleaved likewise), residual; %kind the #ffnrt.activation.
 gpu.func @linear(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
                  %res: memref<?x!act>, %out: memref<?x!act>,
-                 %t32: i32, %k32: i32, %n32: i32, %flags: i32) kernel {
-  %c0i = arith.constant 0 : i32
-  %c2i = arith.constant 2 : i32
+                 %t32: i32, %k32: i32, %n32: i32, %flags: i32, %kind: i32) kernel {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
@@ -102,8 +93,8 @@ gpu.func @linear(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
   %tokens = arith.index_cast %t32 : i32 to index
   %k = arith.index_cast %k32 : i32 to index
   %ncols = arith.index_cast %n32 : i32 to index
-  %gb = arith.andi %flags, %c2i : i32
-  %gated = arith.cmpi ne, %gb, %c0i : i32
+  %gatedBit = func.call @epilogue_gated() : () -> i32
+  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
   %n2 = arith.muli %ncols, %c2 : index
   %rows = arith.select %gated, %n2, %ncols : index
   %np1 = arith.addi %ncols, %c1 : index
@@ -179,16 +170,16 @@ gpu.func @linear(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
     %e2 = arith.andi %first, %v2 : i1
     %e3 = arith.andi %first, %v3 : i1
     scf.if %e0 {
-      func.call @linear_epilogue(%bias, %res, %out, %t0, %pair, %ncols, %flags, %s00, %s10) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, f32, f32) -> ()
+      func.call @linear_epilogue(%bias, %res, %out, %t0, %pair, %ncols, %flags, %kind, %s00, %s10) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
     }
     scf.if %e1 {
-      func.call @linear_epilogue(%bias, %res, %out, %t1, %pair, %ncols, %flags, %s01, %s11) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, f32, f32) -> ()
+      func.call @linear_epilogue(%bias, %res, %out, %t1, %pair, %ncols, %flags, %kind, %s01, %s11) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
     }
     scf.if %e2 {
-      func.call @linear_epilogue(%bias, %res, %out, %t2, %pair, %ncols, %flags, %s02, %s12) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, f32, f32) -> ()
+      func.call @linear_epilogue(%bias, %res, %out, %t2, %pair, %ncols, %flags, %kind, %s02, %s12) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
     }
     scf.if %e3 {
-      func.call @linear_epilogue(%bias, %res, %out, %t3, %pair, %ncols, %flags, %s03, %s13) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, f32, f32) -> ()
+      func.call @linear_epilogue(%bias, %res, %out, %t3, %pair, %ncols, %flags, %kind, %s03, %s13) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
     }
   }
   gpu.return

@@ -1,0 +1,58 @@
+//===- FFNToGPU.h - Lowering the ffn dialect to GPU kernels -----*- C++ -*-===//
+//
+// convert-ffn-to-gpu turns func @main in the ffn dialect into a GPU program:
+// gpu.module @ffn_kernels (the kernel library) and the host function
+// @ffn_plan (ffnrt ops and gpu.launch_func). See Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FFN_CONVERSION_FFNTOGPU_FFNTOGPU_H
+#define FFN_CONVERSION_FFNTOGPU_FFNTOGPU_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <string>
+
+namespace mlir::ffn {
+
+enum class Precision { BF16, FP16, FP32 };
+llvm::StringRef precisionName(Precision precision);
+/// The storage type of activations and weights in `precision`.
+Type precisionType(MLIRContext *ctx, Precision precision);
+
+/// The architectures the kernels are built and tested for.
+bool isSupportedChip(llvm::StringRef chip);
+constexpr llvm::StringLiteral kSupportedChips = "sm_80, sm_86, sm_89 or sm_90";
+
+/// What the patterns share while one function is converted.
+struct GPULoweringState {
+  Precision precision = Precision::BF16;
+  /// The storage type of activations.
+  Type act;
+  /// Largest batch * seq one call may process; buffers are sized for it.
+  int64_t maxTokens = 4096;
+  /// The model's token ids, [batch, seq].
+  RankedTensorType input;
+  /// Set to 1 when some tensor has a static batch of 1.
+  int64_t maxBatch = 0;
+  /// The model's output names, by result index.
+  SmallVector<std::string> outputNames;
+};
+
+/// Tensors of [rows, features] become flat buffers of the storage type.
+void populateFFNToGPUTypeConversions(TypeConverter &converter,
+                                     const GPULoweringState &state);
+
+/// Patterns that turn ffn ops, the ffn.node ops the kernels cover and
+/// func.return into launches of the kernel library.
+void populateFFNToGPUConversionPatterns(GPULoweringState &state,
+                                        TypeConverter &converter,
+                                        RewritePatternSet &patterns);
+
+/// The kernel library (gpu dialect) for `precision`, as MLIR source.
+std::string kernelLibrarySource(Precision precision);
+
+} // namespace mlir::ffn
+
+#endif // FFN_CONVERSION_FFNTOGPU_FFNTOGPU_H

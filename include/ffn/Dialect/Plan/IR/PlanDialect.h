@@ -1,0 +1,26 @@
+//===- PlanDialect.h - The ffnrt launch-plan dialect ------------*- C++ -*-===//
+
+#ifndef FFN_DIALECT_PLAN_IR_PLANDIALECT_H
+#define FFN_DIALECT_PLAN_IR_PLANDIALECT_H
+
+#include "mlir/IR/Dialect.h"
+
+#include "ffn/Dialect/Plan/IR/PlanDialect.h.inc"
+#include "ffn/Dialect/Plan/IR/PlanEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "ffn/Dialect/Plan/IR/PlanAttrs.h.inc"
+
+namespace mlir::ffn::plan {
+/// Attribute names on the plan function.
+constexpr llvm::StringLiteral kPlanFunction = "ffn_plan";
+constexpr llvm::StringLiteral kMaxTokensAttr = "ffnrt.max_tokens";
+constexpr llvm::StringLiteral kMaxBatchAttr = "ffnrt.max_batch";
+constexpr llvm::StringLiteral kMaxSeqAttr = "ffnrt.max_seq";
+constexpr llvm::StringLiteral kPrecisionAttr = "ffnrt.precision";
+constexpr llvm::StringLiteral kArenaBytesAttr = "ffnrt.arena_bytes";
+/// The gpu.module that holds the kernel library.
+constexpr llvm::StringLiteral kKernelModule = "ffn_kernels";
+} // namespace mlir::ffn::plan
+
+#endif // FFN_DIALECT_PLAN_IR_PLANDIALECT_H

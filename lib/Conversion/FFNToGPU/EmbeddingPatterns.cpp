@@ -1,0 +1,95 @@
+//===- EmbeddingPatterns.cpp - Token embedding and RoPE -------------------===//
+
+#include "PlanBuilder.h"
+
+#include "ffn/Dialect/FFN/IR/FFNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::ffn;
+
+namespace {
+
+/// The model input that `v` is, looking through conversion casts.
+plan::InputOp definingInput(Value v) {
+  while (auto cast = v.getDefiningOp<UnrealizedConversionCastOp>())
+    v = cast.getInputs()[0];
+  return v.getDefiningOp<plan::InputOp>();
+}
+
+struct EmbeddingLowering : GPUPattern<EmbeddingOp> {
+  using GPUPattern::GPUPattern;
+  LogicalResult
+  matchAndRewrite(EmbeddingOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    PlanBuilder b(rewriter, op, state);
+    FailureOr<int64_t> f = b.deviceResult(op.getResult());
+    if (failed(f))
+      return failure();
+    if (!PlanBuilder::hostData(op.getTable()))
+      return refuse(op, "expected a constant embedding table");
+    FailureOr<Value> table = b.operand(op.getTable(), adaptor.getTable());
+    if (failed(table))
+      return failure();
+    FailureOr<Value> ids =
+        b.operand(op.getIds(), adaptor.getIds(), rewriter.getI64Type());
+    if (failed(ids))
+      return failure();
+    // The runtime rejects ids outside the table rather than reading past it.
+    if (plan::InputOp input = definingInput(*ids)) {
+      int64_t vocab = op.getTable().getType().getDimSize(0);
+      int64_t limit = input.getValueLimit();
+      rewriter.modifyOpInPlace(input, [&] {
+        input.setValueLimit(limit ? std::min(limit, vocab) : vocab);
+      });
+    }
+    Value out = b.alloc(*f);
+    b.launch("embed", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 128,
+             {*table, *ids, out, b.i32(*f), b.rows(op.getIds())});
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct RoPELowering : GPUPattern<RoPEOp> {
+  using GPUPattern::GPUPattern;
+  LogicalResult
+  matchAndRewrite(RoPEOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    PlanBuilder b(rewriter, op, state);
+    auto io =
+        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
+    if (failed(io))
+      return failure();
+    auto [f, x] = *io;
+    auto cosType = cast<RankedTensorType>(op.getCos().getType());
+    if (cosType.getRank() == 3 && cosType.getDimSize(0) != 1)
+      return refuse(op, "per-batch RoPE tables are not supported on the GPU");
+    if (!PlanBuilder::hostData(op.getCos()) ||
+        !PlanBuilder::hostData(op.getSin()))
+      return refuse(op, "RoPE tables must be computed from the sequence "
+                        "length alone on the GPU");
+    Type f32 = rewriter.getF32Type();
+    FailureOr<Value> cos = b.operand(op.getCos(), adaptor.getCos(), f32);
+    FailureOr<Value> sin = b.operand(op.getSin(), adaptor.getSin(), f32);
+    if (failed(cos) || failed(sin))
+      return failure();
+    Value out = b.alloc(f);
+    b.launch("rope", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 128,
+             {x, *cos, *sin, out, b.i32(f),
+              b.i32(cosType.getDimSize(cosType.getRank() - 1)),
+              b.extent(plan::Sym::seq)});
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::ffn::populateEmbeddingPatterns(GPULoweringState &state,
+                                          TypeConverter &converter,
+                                          RewritePatternSet &patterns) {
+  patterns.add<EmbeddingLowering, RoPELowering>(state, converter,
+                                                patterns.getContext());
+}

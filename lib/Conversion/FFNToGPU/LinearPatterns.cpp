@@ -1,0 +1,219 @@
+//===- LinearPatterns.cpp - Weight matmuls, MLPs and FFN blocks -----------===//
+//
+// Every weight matmul is one launch of the `linear` kernel over weights
+// stored [n, k]. A gated MLP's gate and up projections are one launch over
+// interleaved rows with act(g) * u in the epilogue; an FFN block's residual
+// add is fused into its down projection.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PlanBuilder.h"
+
+#include "ffn/Dialect/FFN/IR/FFNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::ffn;
+
+namespace {
+
+plan::KernelActivation kernelActivation(Activation kind) {
+  switch (kind) {
+  case Activation::silu:
+    return plan::KernelActivation::silu;
+  case Activation::gelu:
+    return plan::KernelActivation::gelu;
+  case Activation::gelu_tanh:
+    return plan::KernelActivation::gelu_tanh;
+  case Activation::relu:
+    return plan::KernelActivation::relu;
+  }
+  llvm_unreachable("unknown activation");
+}
+
+/// A 2-D constant weight, or an error at the user.
+FailureOr<ElementsAttr> matrix(Operation *user, Value v) {
+  ElementsAttr data = PlanBuilder::hostData(v);
+  if (!data || v.getDefiningOp<plan::TableOp>())
+    return refuse(user, "weights computed at run time are not supported on "
+                        "the GPU");
+  auto type = cast<ShapedType>(data.getType());
+  if (type.getRank() != 2)
+    return refuse(user, "expected a 2-D weight, got " +
+                            llvm::formatv("{0}", type).str());
+  return data;
+}
+
+/// The interleaved bias of `n` outputs; a missing half is zero.
+FailureOr<Value> linearBias(PlanBuilder &b, Operation *user, Value bias,
+                            Value gateBias, bool gated, int64_t n) {
+  SmallVector<Attribute, 2> sources;
+  for (Value v :
+       gated ? SmallVector<Value>{gateBias, bias} : SmallVector<Value>{bias}) {
+    if (!v) {
+      sources.push_back(DenseElementsAttr::get(
+          RankedTensorType::get({n}, b.getRewriter().getF32Type()), 0.0f));
+      continue;
+    }
+    ElementsAttr data = PlanBuilder::hostData(v);
+    if (!data || v.getDefiningOp<plan::TableOp>())
+      return refuse(user, "biases computed at run time are not supported on "
+                          "the GPU");
+    if (data.getNumElements() != n)
+      return refuse(user, "bias length differs from the output width");
+    sources.push_back(PlanBuilder::flatten(data));
+  }
+  return b.weight(sources, b.getState().act, /*transpose=*/false);
+}
+
+/// z = norm(x) or x; out = mlp(z) (+ x for blocks).
+template <typename Op>
+LogicalResult launchMLP(PlanBuilder &b, Op op, Value x, Value z, Value residual,
+                        Value out) {
+  auto upType = cast<RankedTensorType>(op.getUpWeight().getType());
+  Value hidden = b.alloc(upType.getDimSize(1));
+  if (failed(launchLinear(b, z, op.getUpWeight(), op.getGateWeight(),
+                          op.getUpBias(), op.getGateBias(), false,
+                          kernelActivation(op.getActivation()), Value(),
+                          hidden)))
+    return failure();
+  return launchLinear(b, hidden, op.getDownWeight(), Value(), op.getDownBias(),
+                      Value(), false, plan::KernelActivation::identity,
+                      residual, out);
+}
+
+struct MatmulLowering : GPUPattern<MatmulOp> {
+  using GPUPattern::GPUPattern;
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    PlanBuilder b(rewriter, op, state);
+    auto io =
+        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
+    if (failed(io))
+      return failure();
+    auto [f, x] = *io;
+    Value out = b.alloc(f);
+    if (failed(launchLinear(b, x, op.getWeight(), Value(), op.getBias(),
+                            Value(), op.getTransposeWeight(),
+                            plan::KernelActivation::identity, Value(), out)))
+      return failure();
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct MLPLowering : GPUPattern<MLPOp> {
+  using GPUPattern::GPUPattern;
+  LogicalResult
+  matchAndRewrite(MLPOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    PlanBuilder b(rewriter, op, state);
+    auto io =
+        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
+    if (failed(io))
+      return failure();
+    auto [f, x] = *io;
+    Value out = b.alloc(f);
+    if (failed(launchMLP(b, op, x, x, Value(), out)))
+      return failure();
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct FFNBlockLowering : GPUPattern<FFNBlockOp> {
+  using GPUPattern::GPUPattern;
+  LogicalResult
+  matchAndRewrite(FFNBlockOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    PlanBuilder b(rewriter, op, state);
+    auto io =
+        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
+    if (failed(io))
+      return failure();
+    auto [f, x] = *io;
+    FailureOr<Value> gain =
+        b.operand(op.getNormWeight(), adaptor.getNormWeight());
+    FailureOr<Value> bias =
+        b.optionalOperand(op.getNormBias(), adaptor.getNormBias());
+    if (failed(gain) || failed(bias))
+      return failure();
+    plan::NormMode mode = op.getNormKind() == NormKind::layer
+                              ? plan::NormMode::layer
+                              : plan::NormMode::rms;
+    if (op.getUnitOffset())
+      mode = mode | plan::NormMode::unit_offset;
+    Value z = b.alloc(f);
+    launchNorm(b, x, *gain, *bias, z, f, op.getEpsilon(), mode);
+    Value out = b.alloc(f);
+    if (failed(launchMLP(b, op, x, z, x, out)))
+      return failure();
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+} // namespace
+
+LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
+                                      Value gate, Value bias, Value gateBias,
+                                      bool transposed,
+                                      plan::KernelActivation activation,
+                                      Value residual, Value out) {
+  Operation *op = b.getOp();
+  FailureOr<ElementsAttr> up = matrix(op, weight);
+  if (failed(up))
+    return failure();
+  auto shape = cast<ShapedType>(up->getType()).getShape();
+  int64_t k = transposed ? shape[1] : shape[0];
+  int64_t n = transposed ? shape[0] : shape[1];
+  if (k % 8)
+    return refuse(op, "the GPU matmul needs the inner dimension to be a "
+                      "multiple of 8, got " +
+                          std::to_string(k));
+  SmallVector<Attribute, 2> sources;
+  if (gate) {
+    FailureOr<ElementsAttr> g = matrix(op, gate);
+    if (failed(g))
+      return failure();
+    if (g->getType() != up->getType())
+      return refuse(op, "gate and up weights differ in shape");
+    sources.push_back(*g);
+  }
+  sources.push_back(*up);
+  // The kernel reads rows of k: [k, n] weights are stored transposed.
+  Value w = b.weight(sources, b.getState().act, /*transpose=*/!transposed);
+  Value biasMem = w;
+  auto epilogue = plan::Epilogue::none;
+  if (bias || gateBias) {
+    FailureOr<Value> m = linearBias(b, op, bias, gateBias, bool(gate), n);
+    if (failed(m))
+      return failure();
+    biasMem = *m;
+    epilogue = epilogue | plan::Epilogue::bias;
+  }
+  if (gate)
+    epilogue = epilogue | plan::Epilogue::gated;
+  if (residual)
+    epilogue = epilogue | plan::Epilogue::residual;
+  // One warp per pair of weight rows, four pairs and four tokens per CTA.
+  int64_t pairs = gate ? n : (n + 1) / 2;
+  MLIRContext *ctx = op->getContext();
+  b.launch("linear",
+           {b.index((pairs + 3) / 4), b.tokens(1, 3, 4, false), b.index(1)},
+           128,
+           {x, w, biasMem, residual ? residual : w, out, b.tokens(), b.i32(k),
+            b.i32(n), b.flags(plan::EpilogueAttr::get(ctx, epilogue)),
+            b.flags(plan::KernelActivationAttr::get(ctx, activation))});
+  return success();
+}
+
+void mlir::ffn::populateLinearPatterns(GPULoweringState &state,
+                                       TypeConverter &converter,
+                                       RewritePatternSet &patterns) {
+  patterns.add<MatmulLowering, MLPLowering, FFNBlockLowering>(
+      state, converter, patterns.getContext());
+}

@@ -1,0 +1,164 @@
+//===- PlanBuilder.cpp - What every FFNToGPU pattern builds ---------------===//
+
+#include "PlanBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+using namespace mlir::ffn;
+
+LogicalResult mlir::ffn::refuse(Operation *op, const Twine &message) {
+  op->emitError(message);
+  return failure();
+}
+
+Value PlanBuilder::extent(plan::Sym sym, int64_t mul, int64_t add, int64_t div,
+                          bool i32) {
+  Type type = i32 ? Type(rewriter.getI32Type()) : rewriter.getIndexType();
+  return plan::ExtentOp::create(rewriter, loc, type, sym, mul, add, div);
+}
+
+Value PlanBuilder::index(int64_t value) {
+  return arith::ConstantIndexOp::create(rewriter, loc, value);
+}
+
+Value PlanBuilder::i32(int64_t value) {
+  return arith::ConstantIntOp::create(rewriter, loc, value, 32);
+}
+
+Value PlanBuilder::f32(double value) {
+  return arith::ConstantFloatOp::create(rewriter, loc, rewriter.getF32Type(),
+                                        APFloat(static_cast<float>(value)));
+}
+
+Value PlanBuilder::flags(Attribute enumAttr) {
+  return plan::FlagsOp::create(rewriter, loc, rewriter.getI32Type(), enumAttr);
+}
+
+Value PlanBuilder::alloc(int64_t features, Type element) {
+  if (!element)
+    element = state.act;
+  int64_t bytes = state.maxTokens * features *
+                  llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
+  return plan::AllocOp::create(
+      rewriter, loc, MemRefType::get({ShapedType::kDynamic}, element),
+      rewriter.getI64IntegerAttr(bytes), IntegerAttr());
+}
+
+Value PlanBuilder::weight(ArrayRef<Attribute> sources, Type element,
+                          bool transpose) {
+  return plan::WeightOp::create(
+      rewriter, loc, MemRefType::get({ShapedType::kDynamic}, element),
+      rewriter.getArrayAttr(sources), transpose);
+}
+
+ElementsAttr PlanBuilder::hostData(Value value) {
+  if (auto constant = value.getDefiningOp<arith::ConstantOp>())
+    return dyn_cast<ElementsAttr>(constant.getValue());
+  if (auto table = value.getDefiningOp<plan::TableOp>())
+    return table.getValue();
+  return {};
+}
+
+ElementsAttr PlanBuilder::flatten(ElementsAttr data) {
+  auto type = cast<ShapedType>(data.getType());
+  auto flat =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  if (auto dense = dyn_cast<DenseElementsAttr>(data))
+    return dense.reshape(flat);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(data))
+    return DenseResourceElementsAttr::get(flat, resource.getRawHandle());
+  return data;
+}
+
+FailureOr<Value> PlanBuilder::operand(Value original, Value converted,
+                                      Type element) {
+  if (ElementsAttr data = hostData(original))
+    return weight({data}, element ? element : state.act, false);
+  if (isa<MemRefType>(converted.getType()))
+    return converted;
+  return refuse(op, "an operand is neither a device tensor nor a constant "
+                    "or sequence table");
+}
+
+Value PlanBuilder::rows(Value original) {
+  if (original.getDefiningOp<plan::TableOp>())
+    return extent(plan::Sym::seq);
+  if (ElementsAttr data = hostData(original)) {
+    auto type = cast<ShapedType>(data.getType());
+    int64_t last = type.getRank() ? type.getDimSize(type.getRank() - 1) : 1;
+    return i32(last ? type.getNumElements() / last : 0);
+  }
+  return tokens();
+}
+
+FailureOr<int64_t> PlanBuilder::features(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || type.getRank() < 2 || type.isDynamicDim(type.getRank() - 1))
+    return refuse(op, "GPU tensors need a static last dimension and rank >= 2");
+  return type.getDimSize(type.getRank() - 1);
+}
+
+LogicalResult PlanBuilder::checkRows(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  ArrayRef<int64_t> lead = type.getShape().drop_back();
+  if (static_cast<int64_t>(lead.size()) != state.input.getRank())
+    return refuse(op, "a GPU tensor's leading dims must match the input's "
+                      "[batch, seq]");
+  for (auto [k, extent] : llvm::enumerate(lead)) {
+    if (extent == state.input.getDimSize(k))
+      continue;
+    if (extent == 1 && state.input.isDynamicDim(k) && k + 1 < lead.size()) {
+      state.maxBatch = 1;
+      continue;
+    }
+    return refuse(op, "a GPU tensor's leading dims must match the input's "
+                      "[batch, seq]");
+  }
+  return success();
+}
+
+FailureOr<int64_t> PlanBuilder::deviceResult(Value value) {
+  FailureOr<int64_t> f = features(value);
+  if (failed(f) || failed(checkRows(value)))
+    return failure();
+  return f;
+}
+
+FailureOr<std::pair<int64_t, Value>>
+PlanBuilder::resultAndInput(Value result, Value original, Value converted) {
+  FailureOr<int64_t> f = deviceResult(result);
+  if (failed(f))
+    return failure();
+  FailureOr<Value> x = operand(original, converted);
+  if (failed(x))
+    return failure();
+  return std::make_pair(*f, *x);
+}
+
+void PlanBuilder::launch(StringRef kernel, std::array<Value, 3> grid,
+                         int64_t block, ValueRange args) {
+  MLIRContext *ctx = rewriter.getContext();
+  auto symbol = SymbolRefAttr::get(ctx, plan::kKernelModule,
+                                   {FlatSymbolRefAttr::get(ctx, kernel)});
+  Value one = index(1);
+  gpu::LaunchFuncOp::create(rewriter, loc, symbol,
+                            gpu::KernelDim3{grid[0], grid[1], grid[2]},
+                            gpu::KernelDim3{index(block), one, one},
+                            /*dynamicSharedMemorySize=*/Value(), args,
+                            /*asyncObject=*/Value());
+}
+
+void mlir::ffn::launchNorm(PlanBuilder &b, Value x, Value weight, Value bias,
+                           Value out, int64_t features, APFloat epsilon,
+                           plan::NormMode mode) {
+  MLIRContext *ctx = b.getRewriter().getContext();
+  if (bias)
+    mode = mode | plan::NormMode::bias;
+  b.launch("norm", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 256,
+           {x, weight, bias ? bias : weight, out, b.i32(features),
+            b.f32(epsilon.convertToDouble()),
+            b.flags(plan::NormModeAttr::get(ctx, mode))});
+}

@@ -1,0 +1,138 @@
+//===- Fusion.cpp - ffnc's stages and its FFN Fusion reports --------------===//
+
+#include "Fusion.h"
+
+#include "ffn/Analysis/ChainAnalysis.h"
+#include "ffn/Reference/Executor.h"
+#include "ffn/Transforms/FFNFusion.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace ffnc;
+
+StageRunner::StageRunner(MLIRContext *ctx, const ffn::FFNCPipelineOptions &base)
+    : ctx(ctx) {
+  applyDefaultTimingManagerCLOptions(timing);
+  root = timing.getRootScope();
+  options.precision = base.precision;
+  options.chip = base.chip;
+  options.maxTokens = base.maxTokens;
+}
+
+LogicalResult StageRunner::run(ModuleOp module, ffn::PipelineStage stage,
+                               llvm::StringRef ranges) {
+  PassManager pm(ctx);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  pm.enableTiming(root);
+  options.first = options.last = stage;
+  options.fusionRanges = ranges.str();
+  ffn::buildFFNCPipeline(pm, options);
+  return pm.run(module);
+}
+
+void ffnc::printReport(const ffn::DependencyReport &report,
+                       llvm::raw_ostream &os) {
+  for (auto [first, last] : report.runs) {
+    os << llvm::formatv("run: blocks {0}..{1}\n", first, last);
+    os << "  M[i,j] = mean over tokens of 1 - cos(h_j, h_j without block i)"
+          " (flattened in parentheses)\n";
+    for (unsigned i = first; i < last; ++i) {
+      os << llvm::formatv("  i={0,-3}", i);
+      for (unsigned j = first + 1; j <= last; ++j) {
+        auto it = report.dependency.find({i, j});
+        if (it == report.dependency.end())
+          os << llvm::formatv("  {0,-17}", "");
+        else
+          os << llvm::formatv("  j={0,-2} {1:f4} ({2:f4})", j,
+                              it->second.meanToken, it->second.flat);
+      }
+      os << "\n";
+    }
+  }
+  os << "  block  1-cos(x,x+h)  |h|/|x|\n";
+  for (const auto &[block, s] : report.blocks)
+    os << llvm::formatv("  {0,5}  {1,12:f4}  {2,7:f4}\n", block, s.saturation,
+                        s.relativeNorm);
+  if (report.bitsOriginal) {
+    os << llvm::formatv("bits per token: original {0:f4}",
+                        *report.bitsOriginal);
+    for (const auto &[range, bits] : report.bitsFused)
+      os << llvm::formatv(", {0}-{1} fused {2:f4}", range.first, range.second,
+                          bits);
+    os << "\n";
+  }
+}
+
+namespace {
+/// Output 0 of `module` on every calibration row.
+FailureOr<ffn::ref::Tensor> runAll(ModuleOp module,
+                                   const ffn::ref::Tensor &calibration) {
+  ffn::ref::Executor executor(module.lookupSymbol<func::FuncOp>("main"));
+  auto outputs = executor.runPerRow({calibration});
+  if (!outputs) {
+    llvm::errs() << "ffnc: error: " << llvm::toString(outputs.takeError())
+                 << "\n";
+    return failure();
+  }
+  return std::move(outputs->front());
+}
+
+} // namespace
+
+LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
+                         const FusionChoice &choice,
+                         const ffn::ref::Tensor *calibration,
+                         const ffn::ref::Tensor *targets) {
+  ffn::FFNChainAnalysis chains(module);
+  llvm::errs() << "ffn fusion: " << chains.getChains().size()
+               << " run(s) of attention-free layers";
+  for (const ffn::FFNChain &chain : chains.getChains())
+    llvm::errs() << llvm::formatv(" {0}..{1}", chain.firstIndex,
+                                  chain.lastIndex());
+  llvm::errs() << "\n";
+  std::string ranges = choice.ranges;
+  if (choice.report) {
+    ffn::DependencyMatrix matrix;
+    for (const auto &[pair, distances] : choice.report->dependency)
+      matrix[pair] = distances.meanToken;
+    for (auto [first, last] : ffn::selectRanges(
+             chains, matrix, choice.maxDependency, choice.includeLast))
+      ranges +=
+          llvm::formatv("{0}{1}-{2}", ranges.empty() ? "" : ",", first, last);
+  }
+  if (ranges.empty()) {
+    llvm::errs() << "  no range fused\n";
+    return success();
+  }
+  OwningOpRef<ModuleOp> original;
+  if (calibration)
+    original = module.clone();
+  if (failed(stages.run(module, ffn::PipelineStage::Fuse, ranges)))
+    return failure();
+  if (!calibration)
+    return success();
+  FailureOr<ffn::ref::Tensor> before = runAll(*original, *calibration);
+  FailureOr<ffn::ref::Tensor> after = runAll(module, *calibration);
+  if (failed(before) || failed(after))
+    return failure();
+  llvm::errs() << llvm::formatv(
+      "  output error of the fused model over {0} calibration rows: relative "
+      "L2 {1:e3}\n",
+      calibration->dim(0), ffn::ref::errorStats(*after, *before).relativeL2());
+  if (targets) {
+    auto bitsBefore = ffn::ref::crossEntropyBits(*before, *targets);
+    auto bitsAfter = ffn::ref::crossEntropyBits(*after, *targets);
+    if (!bitsBefore || !bitsAfter) {
+      llvm::consumeError(bitsBefore.takeError());
+      llvm::consumeError(bitsAfter.takeError());
+      llvm::errs() << "ffnc: error: targets do not match the model's output\n";
+      return failure();
+    }
+    llvm::errs() << llvm::formatv("  bits per token: {0:f4} -> {1:f4}\n",
+                                  *bitsBefore, *bitsAfter);
+  }
+  return success();
+}
