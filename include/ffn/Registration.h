@@ -11,6 +11,7 @@
 #include "ffn/Dialect/FFN/IR/FFNDialect.h"
 #include "ffn/Dialect/Plan/IR/PlanDialect.h"
 #include "ffn/Pipeline/Pipeline.h"
+#include "ffn/Target/Passes.h"
 #include "ffn/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,6 +31,7 @@ inline void registerFFNDialects(DialectRegistry &registry) {
 inline void registerFFNCPasses() {
   registerFFNPasses();
   registerFFNConversionPasses();
+  registerFFNTargetPasses();
   registerFFNCPipeline();
 }
 

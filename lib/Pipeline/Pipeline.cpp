@@ -3,6 +3,7 @@
 #include "ffn/Pipeline/Pipeline.h"
 
 #include "ffn/Conversion/Passes.h"
+#include "ffn/Target/Passes.h"
 #include "ffn/Transforms/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -33,12 +34,18 @@ void mlir::ffn::buildFFNCPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createCSEPass());
     pm.addNestedPass<func::FuncOp>(createFFNPlanArena());
   }
+  if (runs(PipelineStage::Serialize)) {
+    FFNSerializePlanOptions serialize;
+    serialize.weightsFile = options.weightsFile;
+    serialize.writeWeights = options.writeWeights;
+    pm.addPass(createFFNSerializePlan(serialize));
+  }
 }
 
 void mlir::ffn::registerFFNCPipeline() {
   PassPipelineRegistration<FFNCPipelineOptions>(
       "ffnc-pipeline",
       "ffnc's stages: raising, FFN Fusion of the given ranges, lowering to "
-      "kernels and a launch plan",
+      "kernels and a launch plan, serializing the plan and weights",
       buildFFNCPipeline);
 }

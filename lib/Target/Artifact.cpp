@@ -20,13 +20,11 @@ namespace rt = ::ffnrt;
 
 namespace {
 
+/// Reports `message` at `op`; the error returned only unwinds the caller.
 llvm::Error errorAt(Operation *op, const Twine &message) {
-  std::string loc;
-  llvm::raw_string_ostream os(loc);
-  op->getLoc().print(os);
-  return llvm::createStringError(
-      llvm::inconvertibleErrorCode(),
-      llvm::formatv("{0}: {1}: {2}", loc, op->getName(), message.str()));
+  op->emitError(message);
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "reported");
 }
 
 /// Rounds f32 to bfloat16 bits, nearest-even.
@@ -330,28 +328,31 @@ llvm::Error PlanReader::read() {
 
 } // namespace
 
-llvm::Expected<std::string> mlir::ffn::kernelChip(ModuleOp module) {
+FailureOr<std::string> mlir::ffn::kernelChip(ModuleOp module) {
   auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(plan::kKernelModule);
   ArrayAttr targets = kernels ? kernels.getTargetsAttr() : ArrayAttr();
-  if (!targets || targets.empty())
-    return errorAt(module, "no gpu.module @ffn_kernels with an #nvvm.target");
-  auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(targets[0]);
+  auto nvvm = targets && targets.size() == 1
+                  ? dyn_cast<NVVM::NVVMTargetAttr>(targets[0])
+                  : NVVM::NVVMTargetAttr();
   if (!nvvm)
-    return errorAt(kernels, "the kernel module's target is not #nvvm.target");
+    return module.emitError("expected gpu.module @ffn_kernels with one "
+                            "#nvvm.target");
   return nvvm.getChip().str();
 }
 
-llvm::Expected<RuntimeProgram> mlir::ffn::buildRuntimeProgram(ModuleOp module) {
+FailureOr<RuntimeProgram> mlir::ffn::buildRuntimeProgram(ModuleOp module) {
   auto func = module.lookupSymbol<func::FuncOp>(plan::kPlanFunction);
   if (!func)
-    return errorAt(module, "the module has no plan function @ffn_plan (run "
-                           "convert-ffn-to-gpu)");
+    return module.emitError("the module has no plan function @ffn_plan (run "
+                            "convert-ffn-to-gpu)");
   RuntimeProgram program;
-  auto chip = kernelChip(module);
-  if (!chip)
-    return chip.takeError();
+  FailureOr<std::string> chip = kernelChip(module);
+  if (failed(chip))
+    return failure();
   program.plan.target = *chip;
-  if (llvm::Error e = PlanReader(func, program).read())
-    return std::move(e);
+  if (llvm::Error e = PlanReader(func, program).read()) {
+    llvm::consumeError(std::move(e));
+    return failure();
+  }
   return program;
 }

@@ -12,23 +12,17 @@
 using namespace mlir;
 using namespace ffnc;
 
-StageRunner::StageRunner(MLIRContext *ctx, const ffn::FFNCPipelineOptions &base)
-    : ctx(ctx) {
+StageRunner::StageRunner(MLIRContext *ctx) : ctx(ctx) {
   applyDefaultTimingManagerCLOptions(timing);
   root = timing.getRootScope();
-  options.precision = base.precision;
-  options.chip = base.chip;
-  options.maxTokens = base.maxTokens;
 }
 
-LogicalResult StageRunner::run(ModuleOp module, ffn::PipelineStage stage,
-                               llvm::StringRef ranges) {
+LogicalResult StageRunner::run(ModuleOp module, ffn::PipelineStage stage) {
   PassManager pm(ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   pm.enableTiming(root);
   options.first = options.last = stage;
-  options.fusionRanges = ranges.str();
   ffn::buildFFNCPipeline(pm, options);
   return pm.run(module);
 }
@@ -110,7 +104,8 @@ LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
   OwningOpRef<ModuleOp> original;
   if (calibration)
     original = module.clone();
-  if (failed(stages.run(module, ffn::PipelineStage::Fuse, ranges)))
+  stages.getOptions().fusionRanges = ranges;
+  if (failed(stages.run(module, ffn::PipelineStage::Fuse)))
     return failure();
   if (!calibration)
     return success();

@@ -18,11 +18,13 @@ namespace ffnc {
 /// (-mlir-timing, -mlir-print-ir-after-all, ...), timed under one report.
 class StageRunner {
 public:
-  StageRunner(mlir::MLIRContext *ctx,
-              const mlir::ffn::FFNCPipelineOptions &base);
+  explicit StageRunner(mlir::MLIRContext *ctx);
 
-  mlir::LogicalResult run(mlir::ModuleOp module, mlir::ffn::PipelineStage stage,
-                          llvm::StringRef ranges = "");
+  /// The pipeline's options for the next run().
+  mlir::ffn::FFNCPipelineOptions &getOptions() { return options; }
+
+  mlir::LogicalResult run(mlir::ModuleOp module,
+                          mlir::ffn::PipelineStage stage);
 
 private:
   mlir::MLIRContext *ctx;

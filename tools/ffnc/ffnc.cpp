@@ -234,21 +234,29 @@ int writeModule(ModuleOp module, uint64_t weightBytes) {
   return writeOutput(outputPath, text);
 }
 
-/// From the plan in IR to the artifact: the runtime's plan and weights, the
-/// kernels through NVVM and LLVM to PTX, and with ptxas to a cubin.
-int writeArtifact(ModuleOp module, Phases &phases) {
-  auto program = ffn::buildRuntimeProgram(module);
-  if (!program)
-    return fail(llvm::toString(program.takeError()));
-  ffnrt::Plan &plan = program->plan;
-  if (auto planFunc =
-          module.lookupSymbol<func::FuncOp>(ffn::plan::kPlanFunction))
-    planFunc.erase();
+/// From the plan in IR to the artifact: the plan serialized and the weights
+/// written, the kernels through NVVM and LLVM to PTX, and with ptxas to a
+/// cubin.
+int writeArtifact(ModuleOp module, ffnc::StageRunner &stages, Phases &phases) {
+  llvm::SmallString<256> weightsPath(
+      outputPath == "-" ? std::string("model.cubin") : outputPath.getValue());
+  llvm::sys::path::replace_extension(weightsPath, "weights");
+  stages.getOptions().weightsFile = weightsPath.str().str();
+  stages.getOptions().writeWeights = emit == Emit::Cubin;
+  if (failed(stages.run(module, ffn::PipelineStage::Serialize)))
+    return 1;
+  auto plan = ffn::serializedPlan(module);
+  if (!plan)
+    return fail(llvm::toString(plan.takeError()));
+  FailureOr<std::string> chip = ffn::kernelChip(module);
+  if (failed(chip))
+    return 1;
+
   phases.begin("generating " +
                std::string(emit == Emit::LLVM ? "LLVM IR" : "PTX") +
                " with LLVM's NVPTX back end");
   ffn::CubinOptions cubinOptions;
-  cubinOptions.chip = plan.target;
+  cubinOptions.chip = *chip;
   cubinOptions.cudaPath = cudaPath;
   cubinOptions.verbose = ptxasVerbose;
   if (llvm::Error e = ffn::lowerKernelsToNVVM(module, cubinOptions))
@@ -263,19 +271,13 @@ int writeArtifact(ModuleOp module, Phases &phases) {
   auto ptx = ffn::translateKernelsToPTX(module, cubinOptions);
   if (!ptx)
     return fail(llvm::toString(ptx.takeError()));
-  llvm::SmallString<256> weightsPath(
-      outputPath == "-" ? std::string("model.cubin") : outputPath.getValue());
-  llvm::sys::path::replace_extension(weightsPath, "weights");
-  plan.weightsFile = llvm::sys::path::filename(weightsPath).str();
-  plan.fingerprint = ffnrt::fingerprintOf(plan, program->weights);
-  *ptx += ffn::ptxGlobalBytes(ffnrt::kPlanSymbol, ffnrt::serializePlan(plan));
+  *ptx += ffn::ptxGlobalBytes(ffnrt::kPlanSymbol, *plan);
   if (emit == Emit::PTX) {
     phases.done();
     return writeOutput(outputPath, *ptx);
   }
 
-  phases.begin("assembling with ptxas and writing " + outputPath + " and " +
-               weightsPath.str().str());
+  phases.begin("assembling with ptxas and writing " + outputPath);
   std::string report;
   auto cubin = ffn::assembleCubin(*ptx, cubinOptions, &report);
   if (!cubin)
@@ -285,16 +287,17 @@ int writeArtifact(ModuleOp module, Phases &phases) {
   if (int rc = writeOutput(outputPath,
                            llvm::StringRef(cubin->data(), cubin->size())))
     return rc;
-  std::string error;
-  if (!ffnrt::writeSidecar(weightsPath.str().str(), plan.fingerprint,
-                           program->weights, error))
-    return fail(error);
-  if (!quiet)
-    llvm::errs() << llvm::formatv(
-        "  {0} kernels, {1} launches, activation arena {2:F1} MiB for {3} "
-        "tokens, weights {4:F1} MiB ({5})\n",
-        plan.kernels.size(), plan.launches.size(), plan.arenaBytes / 1048576.0,
-        plan.maxTokens, plan.weightsBytes / 1048576.0, plan.precision);
+  if (!quiet) {
+    ffnrt::Plan info;
+    std::string error;
+    if (ffnrt::deserializePlan(plan->data(), plan->size(), info, error))
+      llvm::errs() << llvm::formatv(
+          "  {0} kernels, {1} launches, activation arena {2:F1} MiB for {3} "
+          "tokens, weights {4:F1} MiB ({5}) in {6}\n",
+          info.kernels.size(), info.launches.size(),
+          info.arenaBytes / 1048576.0, info.maxTokens,
+          info.weightsBytes / 1048576.0, info.precision, weightsPath);
+  }
   phases.done();
   return 0;
 }
@@ -440,11 +443,10 @@ int main(int argc, char **argv) {
     return fail("the input is already lowered to the GPU; use "
                 "--emit=mlir-gpu|llvm|ptx|cubin");
 
-  ffn::FFNCPipelineOptions pipeline;
-  pipeline.precision = precision;
-  pipeline.chip = target;
-  pipeline.maxTokens = maxTokens;
-  ffnc::StageRunner stages(&context, pipeline);
+  ffnc::StageRunner stages(&context);
+  stages.getOptions().precision = precision;
+  stages.getOptions().chip = target;
+  stages.getOptions().maxTokens = maxTokens;
   if (!planned && (emit != Emit::ONNX || analyze)) {
     phases.begin("raising into the ffn dialect");
     if (failed(stages.run(module, ffn::PipelineStage::Raise)))
@@ -497,7 +499,7 @@ int main(int argc, char **argv) {
   }
 
   if (emit > Emit::MLIRGPU)
-    return writeArtifact(module, phases);
+    return writeArtifact(module, stages, phases);
   phases.begin("writing " + (outputPath == "-" ? std::string("<stdout>")
                                                : outputPath.getValue()));
   if (int rc = writeModule(module, summary.weightBytes))

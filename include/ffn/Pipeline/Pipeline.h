@@ -22,6 +22,9 @@ enum class PipelineStage {
   Fuse = 1,
   /// convert-ffn-to-gpu, then cse and ffn-plan-arena on the plan.
   GPU = 2,
+  /// ffn-serialize-plan: the plan's bytes on the kernel module, the weights
+  /// in the sidecar.
+  Serialize = 3,
 };
 
 struct FFNCPipelineOptions : PassPipelineOptions<FFNCPipelineOptions> {
@@ -31,14 +34,18 @@ struct FFNCPipelineOptions : PassPipelineOptions<FFNCPipelineOptions> {
       llvm::cl::values(
           clEnumValN(PipelineStage::Raise, "raise", "raising"),
           clEnumValN(PipelineStage::Fuse, "fuse", "FFN Fusion"),
-          clEnumValN(PipelineStage::GPU, "gpu", "lowering to the GPU"))};
+          clEnumValN(PipelineStage::GPU, "gpu", "lowering to the GPU"),
+          clEnumValN(PipelineStage::Serialize, "serialize",
+                     "the plan and weights serialized"))};
   Option<PipelineStage> last{
       *this, "last", llvm::cl::desc("Last stage to run"),
       llvm::cl::init(PipelineStage::GPU),
       llvm::cl::values(
           clEnumValN(PipelineStage::Raise, "raise", "raising"),
           clEnumValN(PipelineStage::Fuse, "fuse", "FFN Fusion"),
-          clEnumValN(PipelineStage::GPU, "gpu", "lowering to the GPU"))};
+          clEnumValN(PipelineStage::GPU, "gpu", "lowering to the GPU"),
+          clEnumValN(PipelineStage::Serialize, "serialize",
+                     "the plan and weights serialized"))};
   Option<std::string> fusionRanges{
       *this, "ffn-fusion-ranges",
       llvm::cl::desc("Block ranges to fuse, e.g. 3-4,5-7 (none when empty)")};
@@ -55,6 +62,14 @@ struct FFNCPipelineOptions : PassPipelineOptions<FFNCPipelineOptions> {
       *this, "max-tokens",
       llvm::cl::desc("Most tokens (batch * seq) one call may process"),
       llvm::cl::init(4096)};
+  Option<std::string> weightsFile{
+      *this, "weights-file",
+      llvm::cl::desc("The weights sidecar the serialize stage writes"),
+      llvm::cl::init("model.weights")};
+  Option<bool> writeWeights{
+      *this, "write-weights",
+      llvm::cl::desc("Write the sidecar (else only fingerprint the weights)"),
+      llvm::cl::init(true)};
 };
 
 /// Adds the stages [first, last] to `pm`, which runs on the module.

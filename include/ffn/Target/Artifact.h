@@ -24,11 +24,15 @@ struct RuntimeProgram {
 };
 
 /// Reads the plan function of `module` (after convert-ffn-to-gpu and
-/// ffn-plan-arena) and writes out its weights. Errors name the op.
-llvm::Expected<RuntimeProgram> buildRuntimeProgram(ModuleOp module);
+/// ffn-plan-arena) and lays out its weights. Errors are diagnostics at the
+/// op.
+FailureOr<RuntimeProgram> buildRuntimeProgram(ModuleOp module);
+
+/// The plan bytes that ffn-serialize-plan stored on the kernel module.
+llvm::Expected<std::vector<uint8_t>> serializedPlan(ModuleOp module);
 
 /// The architecture of the kernel module's #nvvm.target, e.g. "sm_90".
-llvm::Expected<std::string> kernelChip(ModuleOp module);
+FailureOr<std::string> kernelChip(ModuleOp module);
 
 } // namespace mlir::ffn
 

@@ -37,8 +37,8 @@ void registerGPUTargetDialects(DialectRegistry &registry);
 llvm::Error lowerKernelsToNVVM(ModuleOp kernels, const CubinOptions &options);
 
 /// The LLVM IR (text) of lowered kernels.
-llvm::Expected<std::string> translateKernelsToLLVMIR(ModuleOp kernels,
-                                                     const CubinOptions &options);
+llvm::Expected<std::string>
+translateKernelsToLLVMIR(ModuleOp kernels, const CubinOptions &options);
 
 /// The PTX of lowered kernels.
 llvm::Expected<std::string> translateKernelsToPTX(ModuleOp kernels,
