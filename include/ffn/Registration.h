@@ -9,6 +9,7 @@
 
 #include "ffn/Conversion/Passes.h"
 #include "ffn/Dialect/FFN/IR/FFNDialect.h"
+#include "ffn/Dialect/FFN/Utils/Folding.h"
 #include "ffn/Dialect/Plan/IR/PlanDialect.h"
 #include "ffn/Pipeline/Pipeline.h"
 #include "ffn/Target/Passes.h"
@@ -20,11 +21,13 @@
 
 namespace mlir::ffn {
 
-/// The dialects that ffnc's own IR uses: ffn and the launch plan's ffnrt,
-/// plus the upstream homes of the generic tail.
+/// The dialects that ffnc's own IR uses: ffn (with constant folding of its
+/// ONNX nodes) and the launch plan's ffnrt, plus the upstream homes of the
+/// generic tail.
 inline void registerFFNDialects(DialectRegistry &registry) {
   registry.insert<FFNDialect, plan::PlanDialect, arith::ArithDialect,
                   func::FuncDialect, tensor::TensorDialect>();
+  registerFFNFoldInterface(registry);
 }
 
 /// ffnc's passes and its pipeline (`ffnc-pipeline`).

@@ -3,6 +3,7 @@
 #ifndef FFN_DIALECT_FFN_IR_FFNDIALECT_H
 #define FFN_DIALECT_FFN_IR_FFNDIALECT_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Dialect.h"
 
 #include "ffn/Dialect/FFN/IR/FFNDialect.h.inc"

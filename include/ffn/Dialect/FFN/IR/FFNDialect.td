@@ -20,7 +20,8 @@ def FFN_Dialect : Dialect {
     that transformations such as FFN Fusion can build new ones.
   }];
   let useDefaultAttributePrinterParser = 1;
-  let hasConstantMaterializer = 0;
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
 //===----------------------------------------------------------------------===//
