@@ -176,6 +176,8 @@ std::vector<uint8_t> ffnrt::serializePlan(const Plan &plan) {
   w.pod<uint32_t>(plan.launches.size());
   for (const Launch &l : plan.launches) {
     w.pod(l.kernel);
+    w.pod(l.minTokens);
+    w.pod(l.maxTokens);
     for (const Extent &e : l.grid)
       w.extent(e);
     for (uint32_t b : l.block)
@@ -226,6 +228,8 @@ bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
   for (uint32_t i = 0; i < launches && !r.failed; ++i) {
     Launch l;
     l.kernel = r.pod<uint32_t>();
+    l.minTokens = r.pod<int64_t>();
+    l.maxTokens = r.pod<int64_t>();
     for (Extent &e : l.grid)
       e = r.extent();
     for (uint32_t &b : l.block)

@@ -318,6 +318,8 @@ ffnrt_status ffnrt_model::launchAll() {
   const Driver &d = driver();
   for (size_t i = 0; i < plan.launches.size(); ++i) {
     const Launch &l = plan.launches[i];
+    if (tokens < l.minTokens || (l.maxTokens && tokens > l.maxTokens))
+      continue;
     // Memory arguments are memref descriptors: 5 words; scalars one word.
     std::vector<uint64_t> storage(l.args.size() * 5);
     std::vector<void *> params;

@@ -246,6 +246,10 @@ llvm::Error PlanReader::launch(gpu::LaunchFuncOp op) {
   if (inserted)
     plan.kernels.push_back(name.str());
   l.kernel = it->second;
+  if (auto tokens = op->getAttrOfType<DenseI64ArrayAttr>(plan::kTokensAttr)) {
+    l.minTokens = tokens[0];
+    l.maxTokens = tokens[1];
+  }
   Value grid[3] = {op.getGridSizeX(), op.getGridSizeY(), op.getGridSizeZ()};
   Value block[3] = {op.getBlockSizeX(), op.getBlockSizeY(), op.getBlockSizeZ()};
   for (int d = 0; d < 3; ++d) {

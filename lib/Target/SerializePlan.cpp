@@ -40,7 +40,7 @@ struct FFNSerializePlanPass
     auto type = RankedTensorType::get({static_cast<int64_t>(bytes.size())},
                                       IntegerType::get(&getContext(), 8));
     kernels->setAttr(
-        kSerializedPlanAttr,
+        plan::kSerializedPlanAttr,
         DenseElementsAttr::getFromRawBuffer(
             type, ArrayRef<char>(reinterpret_cast<char *>(bytes.data()),
                                  bytes.size())));
@@ -54,7 +54,7 @@ mlir::ffn::serializedPlan(ModuleOp module) {
   auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(plan::kKernelModule);
   auto bytes =
       kernels
-          ? kernels->getAttrOfType<DenseIntElementsAttr>(kSerializedPlanAttr)
+          ? kernels->getAttrOfType<DenseIntElementsAttr>(plan::kSerializedPlanAttr)
           : DenseIntElementsAttr();
   if (!bytes)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

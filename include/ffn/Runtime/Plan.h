@@ -14,7 +14,7 @@
 
 namespace ffnrt {
 
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 /// The cubin's global that holds the serialized plan.
 constexpr const char *kPlanSymbol = "ffn_plan";
 /// Alignment of every tensor in the sidecar and of the arena's buffers.
@@ -69,6 +69,9 @@ struct Arg {
 
 struct Launch {
   uint32_t kernel = 0; ///< index into Plan::kernels
+  /// The launch runs only for calls of at least minTokens tokens and, when
+  /// maxTokens is not 0, at most maxTokens (kernels chosen by size).
+  int64_t minTokens = 0, maxTokens = 0;
   Extent grid[3];
   uint32_t block[3] = {1, 1, 1};
   uint32_t sharedBytes = 0;

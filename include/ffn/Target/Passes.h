@@ -14,9 +14,6 @@ namespace mlir::ffn {
 #define GEN_PASS_REGISTRATION
 #include "ffn/Target/Passes.h.inc"
 
-/// The attribute of the kernel module that holds the serialized plan.
-constexpr llvm::StringLiteral kSerializedPlanAttr = "ffnrt.plan";
-
 } // namespace mlir::ffn
 
 #endif // FFN_TARGET_PASSES_H

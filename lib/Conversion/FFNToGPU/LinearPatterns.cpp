@@ -19,6 +19,9 @@ using namespace mlir::ffn;
 
 namespace {
 
+/// Calls of up to this many tokens read each weight once with the GEMV.
+constexpr int64_t kGemvMaxTokens = 8;
+
 plan::KernelActivation kernelActivation(Activation kind) {
   switch (kind) {
   case Activation::silu:
@@ -199,15 +202,30 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
     epilogue = epilogue | plan::Epilogue::gated;
   if (residual)
     epilogue = epilogue | plan::Epilogue::residual;
-  // One warp per pair of weight rows, four pairs and four tokens per CTA.
-  int64_t pairs = gate ? n : (n + 1) / 2;
   MLIRContext *ctx = op->getContext();
+  SmallVector<Value> args = {
+      x, w, biasMem, residual ? residual : w, out, b.tokens(), b.i32(k),
+      b.i32(n), b.flags(plan::EpilogueAttr::get(ctx, epilogue)),
+      b.flags(plan::KernelActivationAttr::get(ctx, activation))};
+  // Few tokens: the GEMV, one warp per pair of weight rows, four pairs and
+  // four tokens per CTA, streams the weights. Many: tensor cores, 64 tokens
+  // by 64 weight rows per CTA, in the 16-bit precisions.
+  int64_t pairs = gate ? n : (n + 1) / 2;
+  int64_t rows = gate ? 2 * n : n;
+  GPULoweringState &state = b.getState();
+  bool tensorCores = state.precision != Precision::FP32 && k % 16 == 0 &&
+                     state.maxTokens > kGemvMaxTokens;
+  std::optional<std::array<int64_t, 2>> few;
+  if (tensorCores)
+    few = std::array<int64_t, 2>{0, kGemvMaxTokens};
   b.launch("linear",
            {b.index((pairs + 3) / 4), b.tokens(1, 3, 4, false), b.index(1)},
-           128,
-           {x, w, biasMem, residual ? residual : w, out, b.tokens(), b.i32(k),
-            b.i32(n), b.flags(plan::EpilogueAttr::get(ctx, epilogue)),
-            b.flags(plan::KernelActivationAttr::get(ctx, activation))});
+           128, args, few);
+  if (tensorCores)
+    b.launch("gemm_mma",
+             {b.index((rows + 63) / 64), b.tokens(1, 63, 64, false),
+              b.index(1)},
+             128, args, std::array<int64_t, 2>{kGemvMaxTokens + 1, 0});
   return success();
 }
 

@@ -139,16 +139,18 @@ PlanBuilder::resultAndInput(Value result, Value original, Value converted) {
 }
 
 void PlanBuilder::launch(StringRef kernel, std::array<Value, 3> grid,
-                         int64_t block, ValueRange args) {
+                         int64_t block, ValueRange args,
+                         std::optional<std::array<int64_t, 2>> tokens) {
   MLIRContext *ctx = rewriter.getContext();
   auto symbol = SymbolRefAttr::get(ctx, plan::kKernelModule,
                                    {FlatSymbolRefAttr::get(ctx, kernel)});
   Value one = index(1);
-  gpu::LaunchFuncOp::create(rewriter, loc, symbol,
-                            gpu::KernelDim3{grid[0], grid[1], grid[2]},
-                            gpu::KernelDim3{index(block), one, one},
-                            /*dynamicSharedMemorySize=*/Value(), args,
-                            /*asyncObject=*/Value());
+  auto op = gpu::LaunchFuncOp::create(
+      rewriter, loc, symbol, gpu::KernelDim3{grid[0], grid[1], grid[2]},
+      gpu::KernelDim3{index(block), one, one},
+      /*dynamicSharedMemorySize=*/Value(), args, /*asyncObject=*/Value());
+  if (tokens)
+    op->setAttr(plan::kTokensAttr, rewriter.getDenseI64ArrayAttr(*tokens));
 }
 
 void mlir::ffn::launchNorm(PlanBuilder &b, Value x, Value weight, Value bias,

@@ -83,9 +83,11 @@ public:
   FailureOr<std::pair<int64_t, Value>>
   resultAndInput(Value result, Value original, Value converted);
 
-  /// gpu.launch_func @ffn_kernels::@kernel.
+  /// gpu.launch_func @ffn_kernels::@kernel, for calls of `tokens` = {min,
+  /// max} tokens when given (max 0: no bound).
   void launch(StringRef kernel, std::array<Value, 3> grid, int64_t block,
-              ValueRange args);
+              ValueRange args,
+              std::optional<std::array<int64_t, 2>> tokens = std::nullopt);
 
 private:
   ConversionPatternRewriter &rewriter;

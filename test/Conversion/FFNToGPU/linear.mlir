@@ -3,6 +3,10 @@
 // launch, the block's residual add fused into its down projection.
 // RUN: ffn-opt %s --convert-ffn-to-gpu --split-input-file | FileCheck %s
 // RUN: ffn-opt %s --convert-ffn-to-gpu=precision=fp32 --split-input-file | FileCheck %s --check-prefix=FP32
+// RUN: ffn-opt %s --convert-ffn-to-gpu=max-tokens=8 --split-input-file | FileCheck %s --check-prefix=DECODE
+
+// A plan for at most 8 tokens needs no tensor-core launches.
+// DECODE-NOT: launch_func {{.*}}@gemm_mma
 
 // CHECK-LABEL: func.func @ffn_plan()
 // CHECK-SAME: ffnrt.max_batch = 0 : i64, ffnrt.max_seq = 0 : i64, ffnrt.max_tokens = 4096 : i64, ffnrt.precision = "bf16"
@@ -16,7 +20,12 @@
 // Two output rows per warp, four warps per CTA: ceil(48 / 4) CTAs across.
 // CHECK: %[[GX:.*]] = arith.constant 12 : index
 // CHECK: %[[GY:.*]] = ffnrt.extent tokens + 3 ceildiv 4 : index
-// CHECK: gpu.launch_func  @ffn_kernels::@linear blocks in (%[[GX]], %[[GY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32)
+// Up to 8 tokens the GEMV runs; past them, tensor cores: 64 tokens by 64
+// weight rows per CTA, the same arguments.
+// CHECK: gpu.launch_func  @ffn_kernels::@linear blocks in (%[[GX]], %[[GY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32) {ffnrt.tokens = array<i64: 0, 8>}
+// CHECK: %[[MX:.*]] = arith.constant 2 : index
+// CHECK: %[[MY:.*]] = ffnrt.extent tokens + 63 ceildiv 64 : index
+// CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma blocks in (%[[MX]], %[[MY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32) {ffnrt.tokens = array<i64: 9, 0>}
 // CHECK: %[[WT:.*]] = ffnrt.weight [dense<2.500000e-01> : tensor<96x64xf32>] : memref<?xbf16>
 // CHECK: %[[B:.*]] = ffnrt.weight [dense<1.000000e+00> : tensor<96xf32>] : memref<?xbf16>
 // CHECK: %[[BIAS:.*]] = ffnrt.flags #ffnrt.epilogue<bias>
@@ -24,7 +33,10 @@
 // CHECK: gpu.module @ffn_kernels [#nvvm.target<O = 3, chip = "sm_90">]
 // CHECK: gpu.func @linear(
 
+// fp32 has no tensor-core path: the GEMV serves every call.
 // FP32: ffnrt.weight [dense<5.000000e-01> : tensor<64x96xf32>] transpose : memref<?xf32>
+// FP32-NOT: ffnrt.tokens
+// FP32-NOT: @gemm_mma
 // FP32: ffnrt.precision = "fp32"
 func.func @main(%ids: tensor<?x?xi64> {ffn.name = "input_ids"}) -> (tensor<?x?x96xf32>, tensor<?x?x96xf32>) {
   %table = arith.constant dense<1.0> : tensor<100x64xf32>

@@ -117,3 +117,31 @@ func.func @flags() {
   %f = "ffnrt.flags"() {value = 3 : i32} : () -> i32
   return
 }
+
+// -----
+
+gpu.module @k {
+  gpu.func @f() kernel {
+    gpu.return
+  }
+}
+func.func @tokens() {
+  %c1 = arith.constant 1 : index
+  // expected-error @below {{ffnrt.tokens must be array<i64: min, max> with 0 <= min <= max or max = 0}}
+  gpu.launch_func @k::@f blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) {ffnrt.tokens = array<i64: 9, 4>}
+  return
+}
+
+// -----
+
+// expected-error @below {{ffnrt.precision must be "bf16", "fp16" or "fp32"}}
+func.func @precision() attributes {ffnrt.precision = "int8"} {
+  return
+}
+
+// -----
+
+// expected-error @below {{unknown ffnrt attribute "ffnrt.speed"}}
+func.func @unknown() attributes {ffnrt.speed = 1 : i64} {
+  return
+}

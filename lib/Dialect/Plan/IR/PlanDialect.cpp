@@ -36,3 +36,39 @@ void PlanDialect::initialize() {
 #include "ffn/Dialect/Plan/IR/PlanAttrs.cpp.inc"
       >();
 }
+
+LogicalResult PlanDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  Attribute value = attr.getValue();
+  if (name == kTokensAttr) {
+    auto range = dyn_cast<DenseI64ArrayAttr>(value);
+    if (!range || range.size() != 2 || range[0] < 0 ||
+        (range[1] != 0 && range[1] < range[0]))
+      return op->emitError(kTokensAttr)
+             << " must be array<i64: min, max> with 0 <= min <= max or "
+                "max = 0";
+    return success();
+  }
+  if (llvm::is_contained({kMaxTokensAttr, kMaxBatchAttr, kMaxSeqAttr,
+                          kArenaBytesAttr},
+                         name)) {
+    auto integer = dyn_cast<IntegerAttr>(value);
+    if (!integer || integer.getInt() < 0)
+      return op->emitError(name) << " must be a non-negative integer";
+    return success();
+  }
+  if (name == kPrecisionAttr) {
+    auto precision = dyn_cast<StringAttr>(value);
+    if (!precision ||
+        !llvm::is_contained({"bf16", "fp16", "fp32"}, precision.getValue()))
+      return op->emitError(name) << " must be \"bf16\", \"fp16\" or \"fp32\"";
+    return success();
+  }
+  if (name == kSerializedPlanAttr) {
+    if (!isa<DenseIntElementsAttr>(value))
+      return op->emitError(name) << " must hold the plan's bytes";
+    return success();
+  }
+  return op->emitError("unknown ffnrt attribute ") << attr.getName();
+}

@@ -19,6 +19,11 @@ constexpr llvm::StringLiteral kMaxBatchAttr = "ffnrt.max_batch";
 constexpr llvm::StringLiteral kMaxSeqAttr = "ffnrt.max_seq";
 constexpr llvm::StringLiteral kPrecisionAttr = "ffnrt.precision";
 constexpr llvm::StringLiteral kArenaBytesAttr = "ffnrt.arena_bytes";
+/// On gpu.launch_func: array<i64: min, max>, the launch runs only for calls
+/// of min to max tokens (max 0: no bound).
+constexpr llvm::StringLiteral kTokensAttr = "ffnrt.tokens";
+/// On the kernel module: the serialized plan (ffn-serialize-plan).
+constexpr llvm::StringLiteral kSerializedPlanAttr = "ffnrt.plan";
 /// The gpu.module that holds the kernel library.
 constexpr llvm::StringLiteral kKernelModule = "ffn_kernels";
 } // namespace mlir::ffn::plan

@@ -32,9 +32,13 @@ def Plan_Dialect : Dialect {
     Attributes of `@ffn_plan`: `ffnrt.max_tokens` (the largest batch × seq a
     call may process), `ffnrt.max_batch` and `ffnrt.max_seq` (0: no limit
     beyond max_tokens), `ffnrt.precision` (bf16, fp16 or fp32) and, once
-    the arena is planned, `ffnrt.arena_bytes`.
+    the arena is planned, `ffnrt.arena_bytes`. A `gpu.launch_func` with
+    `ffnrt.tokens = array<i64: min, max>` runs only for calls of min to max
+    tokens (max 0: no bound), so that a kernel can be chosen by the call's
+    size.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
 }
 
 class Plan_Op<string mnemonic, list<Trait> traits = []>

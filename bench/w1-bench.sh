@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# W1 latency on the GPU: ffnc unfused and fused (blocks 0-3), bf16, CUDA
+# graph replay, median of ffn-run --bench, at 1 to 4096 tokens.
+#
+#   FFNC=/path/to/ffnc FFN_RUN=/path/to/ffn-run bench/w1-bench.sh [OUT_DIR]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+: "${FFNC:?set FFNC}" "${FFN_RUN:?set FFN_RUN}"
+out="${1:-$(mktemp -d)}"
+mkdir -p "$out"
+[ -f "$out/w1.onnx" ] || python3 "$root/bench/w1_export.py" "$out" >"$out/export.log" 2>&1
+for fusion in none ranges:0-3; do
+  "$FFNC" "$out/w1.onnx" --quiet --precision=bf16 --ffn-fusion="$fusion" \
+    -o "$out/w1-${fusion#ranges:}.cubin"
+done
+printf '| tokens | unfused ms | fused ms | fused weight GB/s |\n|---|---|---|---|\n'
+for t in 1 16 128 1024 4096; do
+  python3 -c "import numpy as np; np.save('$out/ids$t.npy', np.random.randint(0, 256, (1, $t)).astype(np.int64))"
+  row="| $t"
+  for fusion in none 0-3; do
+    log=$("$FFN_RUN" "$out/w1-$fusion.cubin" --input input_ids="$out/ids$t.npy" \
+      --bench --warmup 20 --iterations 200)
+    echo "$log" >"$out/w1-$fusion-$t.log"
+    row="$row | $(echo "$log" | sed -n 's/.*median = \([0-9.]*\) ms.*/\1/p')"
+    bw=$(echo "$log" | sed -n 's/^Weights: .* = \([0-9.]*\) GB\/s, \([0-9.]*\)%.*/\1 (\2%)/p')
+  done
+  echo "$row | $bw |"
+done
