@@ -209,7 +209,7 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
       b.flags(plan::KernelActivationAttr::get(ctx, activation))};
   // Few tokens: the GEMV, one warp per pair of weight rows, four pairs and
   // four tokens per CTA, streams the weights. Many: tensor cores, 64 tokens
-  // by 64 weight rows per CTA, in the 16-bit precisions.
+  // by 128 weight rows per CTA, in the 16-bit precisions.
   int64_t pairs = gate ? n : (n + 1) / 2;
   int64_t rows = gate ? 2 * n : n;
   GPULoweringState &state = b.getState();
@@ -223,7 +223,7 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
            128, args, few);
   if (tensorCores)
     b.launch("gemm_mma",
-             {b.index((rows + 63) / 64), b.tokens(1, 63, 64, false),
+             {b.index((rows + 127) / 128), b.tokens(1, 63, 64, false),
               b.index(1)},
              128, args, std::array<int64_t, 2>{kGemvMaxTokens + 1, 0});
   return success();

@@ -20,12 +20,11 @@
 // Two output rows per warp, four warps per CTA: ceil(48 / 4) CTAs across.
 // CHECK: %[[GX:.*]] = arith.constant 12 : index
 // CHECK: %[[GY:.*]] = ffnrt.extent tokens + 3 ceildiv 4 : index
-// Up to 8 tokens the GEMV runs; past them, tensor cores: 64 tokens by 64
+// Up to 8 tokens the GEMV runs; past them, tensor cores: 64 tokens by 128
 // weight rows per CTA, the same arguments.
 // CHECK: gpu.launch_func  @ffn_kernels::@linear blocks in (%[[GX]], %[[GY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32) {ffnrt.tokens = array<i64: 0, 8>}
-// CHECK: %[[MX:.*]] = arith.constant 2 : index
 // CHECK: %[[MY:.*]] = ffnrt.extent tokens + 63 ceildiv 64 : index
-// CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma blocks in (%[[MX]], %[[MY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32) {ffnrt.tokens = array<i64: 9, 0>}
+// CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma blocks in (%{{.*}}, %[[MY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32) {ffnrt.tokens = array<i64: 9, 0>}
 // CHECK: %[[WT:.*]] = ffnrt.weight [dense<2.500000e-01> : tensor<96x64xf32>] : memref<?xbf16>
 // CHECK: %[[B:.*]] = ffnrt.weight [dense<1.000000e+00> : tensor<96xf32>] : memref<?xbf16>
 // CHECK: %[[BIAS:.*]] = ffnrt.flags #ffnrt.epilogue<bias>

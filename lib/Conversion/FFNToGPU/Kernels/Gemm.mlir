@@ -1,42 +1,92 @@
 // Tensor-core matrix product for many tokens, 16-bit precisions only:
 // out[t, n] = epilogue(sum_k x[t, k] * w[row, k]) with the epilogue,
-// arguments and weight layout of @linear, k % 16 == 0. mma.sync m16n8k16
-// through @mma (the precision's prelude): a CTA of four warps computes 64
-// tokens by 64 weight rows, each warp 32 by 32 (two 16-token tiles by four
-// 8-row tiles). The fragments come straight from global memory: in both x
-// ([t, k], row-major A) and w ([row, k], column-major B) each lane's pair
-// of k values is contiguous. Rows past the end are read clamped and never
-// stored. grid (ceil(rows / 64), ceil(tokens / 64)), 128 threads.
+// arguments and weight layout of @linear, k % 8 == 0. A CTA of four warps
+// computes 64 tokens by 128 weight rows, each warp 32 by 64 (two 16-token
+// by eight 8-row mma.sync m16n8k16 tiles, through the precision's @mma).
+// The operands go through shared memory in k-steps of 32: coalesced
+// 16-byte loads, each thread's share of the next step loaded into
+// registers while the current one is multiplied. Rows of 40 elements keep
+// the fragment reads free of bank conflicts. Rows past the end are read
+// clamped and never stored; columns past k are zeros.
+// grid (ceil(rows / 128), ceil(tokens / 64)), 128 threads.
 
-func.func private @ld2(%m: memref<?x!act>, %i: index) -> vector<2x!act> {
-  %v = vector.load %m[%i] {alignment = 4} : memref<?x!act>, vector<2x!act>
+// Eight elements of row min(r, rlast) at column c (a multiple of 8) of a
+// [*, k] matrix, zeros from column k on.
+func.func private @ld8z(%m: memref<?x!act>, %r: index, %c: index, %k: index,
+                        %rlast: index) -> vector<8x!act> {
+  %c0 = arith.constant 0 : index
+  %row = arith.minui %r, %rlast : index
+  %in = arith.cmpi ult, %c, %k : index
+  %col = arith.select %in, %c, %c0 : index
+  %base = arith.muli %row, %k : index
+  %i = arith.addi %base, %col : index
+  %v = vector.load %m[%i] {alignment = 16} : memref<?x!act>, vector<8x!act>
+  %z = arith.constant dense<0.0> : vector<8x!act>
+  %r8 = arith.select %in, %v, %z : vector<8x!act>
+  return %r8 : vector<8x!act>
+}
+
+// Thread tid's slot i of a tile of 32 columns: four 16-byte chunks a row.
+func.func private @slot(%tid: index, %i: index) -> (index, index) {
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c128 = arith.constant 128 : index
+  %o = arith.muli %i, %c128 : index
+  %c = arith.addi %tid, %o : index
+  %row = arith.divui %c, %c4 : index
+  %q = arith.remui %c, %c4 : index
+  %col = arith.muli %q, %c8 : index
+  return %row, %col : index, index
+}
+
+func.func private @load_slot(%m: memref<?x!act>, %r0: index, %k0: index,
+                             %k: index, %rlast: index, %tid: index,
+                             %i: index) -> vector<8x!act> {
+  %row, %col = func.call @slot(%tid, %i) : (index, index) -> (index, index)
+  %r = arith.addi %r0, %row : index
+  %c = arith.addi %k0, %col : index
+  %v = func.call @ld8z(%m, %r, %c, %k, %rlast) : (memref<?x!act>, index, index, index, index) -> vector<8x!act>
+  return %v : vector<8x!act>
+}
+
+func.func private @store_slot(%s: memref<?x!act, #gpu.address_space<workgroup>>,
+                              %v: vector<8x!act>, %tid: index, %i: index) {
+  %c40 = arith.constant 40 : index
+  %row, %col = func.call @slot(%tid, %i) : (index, index) -> (index, index)
+  %base = arith.muli %row, %c40 : index
+  %at = arith.addi %base, %col : index
+  vector.store %v, %s[%at] {alignment = 16} : memref<?x!act, #gpu.address_space<workgroup>>, vector<8x!act>
+  return
+}
+
+func.func private @lds2(%s: memref<?x!act, #gpu.address_space<workgroup>>, %i: index) -> vector<2x!act> {
+  %v = vector.load %s[%i] {alignment = 4} : memref<?x!act, #gpu.address_space<workgroup>>, vector<2x!act>
   return %v : vector<2x!act>
 }
 
-// The A fragment of the 16 x 16 tile at rows r0.., columns k0.. of x.
-func.func private @frag_a(%x: memref<?x!act>, %r0: index, %k0: index,
-                          %k: index, %rlast: index, %lane: index) -> vector<4x2x!act> {
+// The A fragment of the 16 x 16 tile at shared rows r0.., columns kk..
+func.func private @frag_a(%s: memref<?x!act, #gpu.address_space<workgroup>>,
+                          %r0: index, %kk: index, %lane: index) -> vector<4x2x!act> {
   %c2 = arith.constant 2 : index
   %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
+  %c40 = arith.constant 40 : index
   %g = arith.divui %lane, %c4 : index
   %t = arith.remui %lane, %c4 : index
   %ra = arith.addi %r0, %g : index
-  %rb0 = arith.addi %ra, %c8 : index
-  %rowA = arith.minui %ra, %rlast : index
-  %rowB = arith.minui %rb0, %rlast : index
+  %rb = arith.addi %ra, %c8 : index
   %t2 = arith.muli %t, %c2 : index
-  %col = arith.addi %k0, %t2 : index
-  %baseA = arith.muli %rowA, %k : index
-  %baseB = arith.muli %rowB, %k : index
-  %i0 = arith.addi %baseA, %col : index
-  %i1 = arith.addi %baseB, %col : index
+  %col = arith.addi %kk, %t2 : index
+  %ba = arith.muli %ra, %c40 : index
+  %bb = arith.muli %rb, %c40 : index
+  %i0 = arith.addi %ba, %col : index
+  %i1 = arith.addi %bb, %col : index
   %i2 = arith.addi %i0, %c8 : index
   %i3 = arith.addi %i1, %c8 : index
-  %v0 = func.call @ld2(%x, %i0) : (memref<?x!act>, index) -> vector<2x!act>
-  %v1 = func.call @ld2(%x, %i1) : (memref<?x!act>, index) -> vector<2x!act>
-  %v2 = func.call @ld2(%x, %i2) : (memref<?x!act>, index) -> vector<2x!act>
-  %v3 = func.call @ld2(%x, %i3) : (memref<?x!act>, index) -> vector<2x!act>
+  %v0 = func.call @lds2(%s, %i0) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
+  %v1 = func.call @lds2(%s, %i1) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
+  %v2 = func.call @lds2(%s, %i2) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
+  %v3 = func.call @lds2(%s, %i3) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
   %z = arith.constant dense<0.0> : vector<4x2x!act>
   %a0 = vector.insert %v0, %z [0] : vector<2x!act> into vector<4x2x!act>
   %a1 = vector.insert %v1, %a0 [1] : vector<2x!act> into vector<4x2x!act>
@@ -45,23 +95,23 @@ func.func private @frag_a(%x: memref<?x!act>, %r0: index, %k0: index,
   return %a3 : vector<4x2x!act>
 }
 
-// The B fragment of the 16 x 8 tile at weight rows n0.., columns k0..
-func.func private @frag_b(%w: memref<?x!act>, %n0: index, %k0: index,
-                          %k: index, %nlast: index, %lane: index) -> vector<2x2x!act> {
+// The B fragment of the 16 x 8 tile at shared weight rows n0.., columns kk..
+func.func private @frag_b(%s: memref<?x!act, #gpu.address_space<workgroup>>,
+                          %n0: index, %kk: index, %lane: index) -> vector<2x2x!act> {
   %c2 = arith.constant 2 : index
   %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
+  %c40 = arith.constant 40 : index
   %g = arith.divui %lane, %c4 : index
   %t = arith.remui %lane, %c4 : index
   %n = arith.addi %n0, %g : index
-  %row = arith.minui %n, %nlast : index
   %t2 = arith.muli %t, %c2 : index
-  %col = arith.addi %k0, %t2 : index
-  %base = arith.muli %row, %k : index
+  %col = arith.addi %kk, %t2 : index
+  %base = arith.muli %n, %c40 : index
   %i0 = arith.addi %base, %col : index
   %i1 = arith.addi %i0, %c8 : index
-  %v0 = func.call @ld2(%w, %i0) : (memref<?x!act>, index) -> vector<2x!act>
-  %v1 = func.call @ld2(%w, %i1) : (memref<?x!act>, index) -> vector<2x!act>
+  %v0 = func.call @lds2(%s, %i0) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
+  %v1 = func.call @lds2(%s, %i1) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
   %z = arith.constant dense<0.0> : vector<2x2x!act>
   %b0 = vector.insert %v0, %z [0] : vector<2x!act> into vector<2x2x!act>
   %b1 = vector.insert %v1, %b0 [1] : vector<2x!act> into vector<2x2x!act>
@@ -104,15 +154,27 @@ func.func private @gemm_store(%bias: memref<?x!act>, %res: memref<?x!act>,
 
 gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
                    %res: memref<?x!act>, %out: memref<?x!act>,
-                   %t32: i32, %k32: i32, %n32: i32, %flags: i32, %kind: i32) kernel {
+                   %t32: i32, %k32: i32, %n32: i32, %flags: i32, %kind: i32)
+    workgroup(%sa0: memref<2560x!act, #gpu.address_space<workgroup>>,
+              %sb0: memref<5120x!act, #gpu.address_space<workgroup>>) kernel {
+  %sa = memref.cast %sa0 : memref<2560x!act, #gpu.address_space<workgroup>> to memref<?x!act, #gpu.address_space<workgroup>>
+  %sb = memref.cast %sb0 : memref<5120x!act, #gpu.address_space<workgroup>> to memref<?x!act, #gpu.address_space<workgroup>>
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
-  %c8 = arith.constant 8 : index
+  %c3 = arith.constant 3 : index
   %c16 = arith.constant 16 : index
-  %c24 = arith.constant 24 : index
   %c32 = arith.constant 32 : index
   %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %cN0 = arith.constant 0 : index
+  %cN8 = arith.constant 8 : index
+  %cN16 = arith.constant 16 : index
+  %cN24 = arith.constant 24 : index
+  %cN32 = arith.constant 32 : index
+  %cN40 = arith.constant 40 : index
+  %cN48 = arith.constant 48 : index
+  %cN56 = arith.constant 56 : index
   %tid = gpu.thread_id x
   %lane = arith.remui %tid, %c32 : index
   %warp = arith.divui %tid, %c32 : index
@@ -133,46 +195,124 @@ gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>
   %rlast = arith.subi %tokens, %c1 : index
   %nlast = arith.subi %rows, %c1 : index
   %mcta = arith.muli %by, %c64 : index
-  %ncta = arith.muli %bx, %c64 : index
+  %ncta = arith.muli %bx, %c128 : index
   %mw = arith.muli %wm, %c32 : index
-  %nw = arith.muli %wn, %c32 : index
-  %m0 = arith.addi %mcta, %mw : index
-  %m1 = arith.addi %m0, %c16 : index
-  %n0 = arith.addi %ncta, %nw : index
-  %n1 = arith.addi %n0, %c8 : index
-  %n2t = arith.addi %n0, %c16 : index
-  %n3 = arith.addi %n0, %c24 : index
+  %nw = arith.muli %wn, %c64 : index
+  %px0 = func.call @load_slot(%x, %mcta, %c0, %k, %rlast, %tid, %c0) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %px1 = func.call @load_slot(%x, %mcta, %c0, %k, %rlast, %tid, %c1) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %pw0 = func.call @load_slot(%w, %ncta, %c0, %k, %nlast, %tid, %c0) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %pw1 = func.call @load_slot(%w, %ncta, %c0, %k, %nlast, %tid, %c1) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %pw2 = func.call @load_slot(%w, %ncta, %c0, %k, %nlast, %tid, %c2) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %pw3 = func.call @load_slot(%w, %ncta, %c0, %k, %nlast, %tid, %c3) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
   %z = arith.constant dense<0.0> : vector<4xf32>
-  %acc:8 = scf.for %kk = %c0 to %k step %c16
-      iter_args(%a00 = %z, %a01 = %z, %a02 = %z, %a03 = %z,
-                %a10 = %z, %a11 = %z, %a12 = %z, %a13 = %z)
-      -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>,
-          vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>) {
-    %fa0 = func.call @frag_a(%x, %m0, %kk, %k, %rlast, %lane) : (memref<?x!act>, index, index, index, index, index) -> vector<4x2x!act>
-    %fa1 = func.call @frag_a(%x, %m1, %kk, %k, %rlast, %lane) : (memref<?x!act>, index, index, index, index, index) -> vector<4x2x!act>
-    %fb0 = func.call @frag_b(%w, %n0, %kk, %k, %nlast, %lane) : (memref<?x!act>, index, index, index, index, index) -> vector<2x2x!act>
-    %fb1 = func.call @frag_b(%w, %n1, %kk, %k, %nlast, %lane) : (memref<?x!act>, index, index, index, index, index) -> vector<2x2x!act>
-    %fb2 = func.call @frag_b(%w, %n2t, %kk, %k, %nlast, %lane) : (memref<?x!act>, index, index, index, index, index) -> vector<2x2x!act>
-    %fb3 = func.call @frag_b(%w, %n3, %kk, %k, %nlast, %lane) : (memref<?x!act>, index, index, index, index, index) -> vector<2x2x!act>
-    %u00 = func.call @mma(%fa0, %fb0, %a00) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
-    %u01 = func.call @mma(%fa0, %fb1, %a01) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
-    %u02 = func.call @mma(%fa0, %fb2, %a02) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
-    %u03 = func.call @mma(%fa0, %fb3, %a03) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
-    %u10 = func.call @mma(%fa1, %fb0, %a10) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
-    %u11 = func.call @mma(%fa1, %fb1, %a11) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
-    %u12 = func.call @mma(%fa1, %fb2, %a12) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
-    %u13 = func.call @mma(%fa1, %fb3, %a13) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
-    scf.yield %u00, %u01, %u02, %u03, %u10, %u11, %u12, %u13
-        : vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>,
-          vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>
+  %acc:22 = scf.for %k0 = %c0 to %k step %c32
+      iter_args(%a00 = %z, %a01 = %z, %a02 = %z, %a03 = %z, %a04 = %z, %a05 = %z, %a06 = %z, %a07 = %z, %a10 = %z, %a11 = %z, %a12 = %z, %a13 = %z, %a14 = %z, %a15 = %z, %a16 = %z, %a17 = %z, %qx0 = %px0, %qx1 = %px1, %qw0 = %pw0, %qw1 = %pw1, %qw2 = %pw2, %qw3 = %pw3)
+      -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>) {
+    gpu.barrier
+    func.call @store_slot(%sa, %qx0, %tid, %c0) : (memref<?x!act, #gpu.address_space<workgroup>>, vector<8x!act>, index, index) -> ()
+    func.call @store_slot(%sa, %qx1, %tid, %c1) : (memref<?x!act, #gpu.address_space<workgroup>>, vector<8x!act>, index, index) -> ()
+    func.call @store_slot(%sb, %qw0, %tid, %c0) : (memref<?x!act, #gpu.address_space<workgroup>>, vector<8x!act>, index, index) -> ()
+    func.call @store_slot(%sb, %qw1, %tid, %c1) : (memref<?x!act, #gpu.address_space<workgroup>>, vector<8x!act>, index, index) -> ()
+    func.call @store_slot(%sb, %qw2, %tid, %c2) : (memref<?x!act, #gpu.address_space<workgroup>>, vector<8x!act>, index, index) -> ()
+    func.call @store_slot(%sb, %qw3, %tid, %c3) : (memref<?x!act, #gpu.address_space<workgroup>>, vector<8x!act>, index, index) -> ()
+    gpu.barrier
+    %kn = arith.addi %k0, %c32 : index
+    %nx0 = func.call @load_slot(%x, %mcta, %kn, %k, %rlast, %tid, %c0) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+    %nx1 = func.call @load_slot(%x, %mcta, %kn, %k, %rlast, %tid, %c1) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+    %nw0 = func.call @load_slot(%w, %ncta, %kn, %k, %nlast, %tid, %c0) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+    %nw1 = func.call @load_slot(%w, %ncta, %kn, %k, %nlast, %tid, %c1) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+    %nw2 = func.call @load_slot(%w, %ncta, %kn, %k, %nlast, %tid, %c2) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+    %nw3 = func.call @load_slot(%w, %ncta, %kn, %k, %nlast, %tid, %c3) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+    %m16 = arith.addi %mw, %c16 : index
+    %nb0 = arith.addi %nw, %cN0 : index
+    %nb1 = arith.addi %nw, %cN8 : index
+    %nb2 = arith.addi %nw, %cN16 : index
+    %nb3 = arith.addi %nw, %cN24 : index
+    %nb4 = arith.addi %nw, %cN32 : index
+    %nb5 = arith.addi %nw, %cN40 : index
+    %nb6 = arith.addi %nw, %cN48 : index
+    %nb7 = arith.addi %nw, %cN56 : index
+    %fa00 = func.call @frag_a(%sa, %mw, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<4x2x!act>
+    %fa01 = func.call @frag_a(%sa, %m16, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<4x2x!act>
+    %fb00 = func.call @frag_b(%sb, %nb0, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb01 = func.call @frag_b(%sb, %nb1, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb02 = func.call @frag_b(%sb, %nb2, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb03 = func.call @frag_b(%sb, %nb3, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb04 = func.call @frag_b(%sb, %nb4, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb05 = func.call @frag_b(%sb, %nb5, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb06 = func.call @frag_b(%sb, %nb6, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb07 = func.call @frag_b(%sb, %nb7, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %u000 = func.call @mma(%fa00, %fb00, %a00) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u001 = func.call @mma(%fa00, %fb01, %a01) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u002 = func.call @mma(%fa00, %fb02, %a02) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u003 = func.call @mma(%fa00, %fb03, %a03) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u004 = func.call @mma(%fa00, %fb04, %a04) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u005 = func.call @mma(%fa00, %fb05, %a05) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u006 = func.call @mma(%fa00, %fb06, %a06) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u007 = func.call @mma(%fa00, %fb07, %a07) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u010 = func.call @mma(%fa01, %fb00, %a10) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u011 = func.call @mma(%fa01, %fb01, %a11) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u012 = func.call @mma(%fa01, %fb02, %a12) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u013 = func.call @mma(%fa01, %fb03, %a13) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u014 = func.call @mma(%fa01, %fb04, %a14) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u015 = func.call @mma(%fa01, %fb05, %a15) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u016 = func.call @mma(%fa01, %fb06, %a16) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u017 = func.call @mma(%fa01, %fb07, %a17) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %fa160 = func.call @frag_a(%sa, %mw, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<4x2x!act>
+    %fa161 = func.call @frag_a(%sa, %m16, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<4x2x!act>
+    %fb160 = func.call @frag_b(%sb, %nb0, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb161 = func.call @frag_b(%sb, %nb1, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb162 = func.call @frag_b(%sb, %nb2, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb163 = func.call @frag_b(%sb, %nb3, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb164 = func.call @frag_b(%sb, %nb4, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb165 = func.call @frag_b(%sb, %nb5, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb166 = func.call @frag_b(%sb, %nb6, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb167 = func.call @frag_b(%sb, %nb7, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %u1600 = func.call @mma(%fa160, %fb160, %u000) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1601 = func.call @mma(%fa160, %fb161, %u001) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1602 = func.call @mma(%fa160, %fb162, %u002) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1603 = func.call @mma(%fa160, %fb163, %u003) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1604 = func.call @mma(%fa160, %fb164, %u004) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1605 = func.call @mma(%fa160, %fb165, %u005) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1606 = func.call @mma(%fa160, %fb166, %u006) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1607 = func.call @mma(%fa160, %fb167, %u007) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1610 = func.call @mma(%fa161, %fb160, %u010) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1611 = func.call @mma(%fa161, %fb161, %u011) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1612 = func.call @mma(%fa161, %fb162, %u012) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1613 = func.call @mma(%fa161, %fb163, %u013) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1614 = func.call @mma(%fa161, %fb164, %u014) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1615 = func.call @mma(%fa161, %fb165, %u015) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1616 = func.call @mma(%fa161, %fb166, %u016) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    %u1617 = func.call @mma(%fa161, %fb167, %u017) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
+    scf.yield %u1600, %u1601, %u1602, %u1603, %u1604, %u1605, %u1606, %u1607, %u1610, %u1611, %u1612, %u1613, %u1614, %u1615, %u1616, %u1617, %nx0, %nx1, %nw0, %nw1, %nw2, %nw3
+        : vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>
   }
-  func.call @gemm_store(%bias, %res, %out, %m0, %n0, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#0) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
-  func.call @gemm_store(%bias, %res, %out, %m0, %n1, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#1) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
-  func.call @gemm_store(%bias, %res, %out, %m0, %n2t, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#2) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
-  func.call @gemm_store(%bias, %res, %out, %m0, %n3, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#3) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
-  func.call @gemm_store(%bias, %res, %out, %m1, %n0, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#4) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
-  func.call @gemm_store(%bias, %res, %out, %m1, %n1, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#5) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
-  func.call @gemm_store(%bias, %res, %out, %m1, %n2t, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#6) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
-  func.call @gemm_store(%bias, %res, %out, %m1, %n3, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#7) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  %mt0 = arith.addi %mcta, %mw : index
+  %mt1 = arith.addi %mt0, %c16 : index
+  %nt = arith.addi %ncta, %nw : index
+  %ne0 = arith.addi %nt, %cN0 : index
+  %ne1 = arith.addi %nt, %cN8 : index
+  %ne2 = arith.addi %nt, %cN16 : index
+  %ne3 = arith.addi %nt, %cN24 : index
+  %ne4 = arith.addi %nt, %cN32 : index
+  %ne5 = arith.addi %nt, %cN40 : index
+  %ne6 = arith.addi %nt, %cN48 : index
+  %ne7 = arith.addi %nt, %cN56 : index
+  func.call @gemm_store(%bias, %res, %out, %mt0, %ne0, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#0) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt0, %ne1, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#1) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt0, %ne2, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#2) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt0, %ne3, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#3) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt0, %ne4, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#4) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt0, %ne5, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#5) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt0, %ne6, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#6) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt0, %ne7, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#7) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt1, %ne0, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#8) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt1, %ne1, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#9) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt1, %ne2, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#10) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt1, %ne3, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#11) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt1, %ne4, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#12) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt1, %ne5, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#13) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt1, %ne6, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#14) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  func.call @gemm_store(%bias, %res, %out, %mt1, %ne7, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#15) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
   gpu.return
 }
