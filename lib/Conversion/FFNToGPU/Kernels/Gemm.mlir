@@ -5,8 +5,9 @@
 // by eight 8-row mma.sync m16n8k16 tiles, through the precision's @mma).
 // The operands go through shared memory in k-steps of 32: coalesced
 // 16-byte loads, each thread's share of the next step loaded into
-// registers while the current one is multiplied. Rows of 40 elements keep
-// the fragment reads free of bank conflicts. Rows past the end are read
+// registers while the current one is multiplied; fragments come out of
+// shared memory with ldmatrix. Rows of 40 elements (80 bytes) keep those
+// reads free of bank conflicts. Rows past the end are read
 // clamped and never stored; columns past k are zeros.
 // grid (ceil(rows / 128), ceil(tokens / 64)), 128 threads.
 
@@ -59,63 +60,56 @@ func.func private @store_slot(%s: memref<?x!act, #gpu.address_space<workgroup>>,
   return
 }
 
-func.func private @lds2(%s: memref<?x!act, #gpu.address_space<workgroup>>, %i: index) -> vector<2x!act> {
-  %v = vector.load %s[%i] {alignment = 4} : memref<?x!act, #gpu.address_space<workgroup>>, vector<2x!act>
-  return %v : vector<2x!act>
-}
-
-// The A fragment of the 16 x 16 tile at shared rows r0.., columns kk..
+// The A fragment of the 16 x 16 tile at shared rows r0.., columns kk..:
+// ldmatrix.x4, lanes 0-15 naming rows r0 + l at column kk, lanes 16-31 the
+// same rows at kk + 8.
 func.func private @frag_a(%s: memref<?x!act, #gpu.address_space<workgroup>>,
                           %r0: index, %kk: index, %lane: index) -> vector<4x2x!act> {
-  %c2 = arith.constant 2 : index
-  %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
   %c40 = arith.constant 40 : index
-  %g = arith.divui %lane, %c4 : index
-  %t = arith.remui %lane, %c4 : index
-  %ra = arith.addi %r0, %g : index
-  %rb = arith.addi %ra, %c8 : index
-  %t2 = arith.muli %t, %c2 : index
-  %col = arith.addi %kk, %t2 : index
-  %ba = arith.muli %ra, %c40 : index
-  %bb = arith.muli %rb, %c40 : index
-  %i0 = arith.addi %ba, %col : index
-  %i1 = arith.addi %bb, %col : index
-  %i2 = arith.addi %i0, %c8 : index
-  %i3 = arith.addi %i1, %c8 : index
-  %v0 = func.call @lds2(%s, %i0) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
-  %v1 = func.call @lds2(%s, %i1) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
-  %v2 = func.call @lds2(%s, %i2) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
-  %v3 = func.call @lds2(%s, %i3) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
-  %z = arith.constant dense<0.0> : vector<4x2x!act>
-  %a0 = vector.insert %v0, %z [0] : vector<2x!act> into vector<4x2x!act>
-  %a1 = vector.insert %v1, %a0 [1] : vector<2x!act> into vector<4x2x!act>
-  %a2 = vector.insert %v2, %a1 [2] : vector<2x!act> into vector<4x2x!act>
-  %a3 = vector.insert %v3, %a2 [3] : vector<2x!act> into vector<4x2x!act>
-  return %a3 : vector<4x2x!act>
+  %lr = arith.remui %lane, %c16 : index
+  %half = arith.divui %lane, %c16 : index
+  %row = arith.addi %r0, %lr : index
+  %hc = arith.muli %half, %c8 : index
+  %col = arith.addi %kk, %hc : index
+  %base = arith.muli %row, %c40 : index
+  %i = arith.addi %base, %col : index
+  %a = nvgpu.ldmatrix %s[%i] {numTiles = 4 : i32, transpose = false} : memref<?x!act, #gpu.address_space<workgroup>> -> vector<4x2x!act>
+  return %a : vector<4x2x!act>
 }
 
-// The B fragment of the 16 x 8 tile at shared weight rows n0.., columns kk..
-func.func private @frag_b(%s: memref<?x!act, #gpu.address_space<workgroup>>,
-                          %n0: index, %kk: index, %lane: index) -> vector<2x2x!act> {
+// The B fragments of the two 16 x 8 tiles at shared weight rows n0.. and
+// n0 + 8.., columns kk..: ldmatrix.x4 over rows n0 + (l % 8) + 8 (l / 16)
+// at column kk + 8 ((l / 8) % 2).
+func.func private @frag_b2(%s: memref<?x!act, #gpu.address_space<workgroup>>,
+                           %n0: index, %kk: index, %lane: index) -> (vector<2x2x!act>, vector<2x2x!act>) {
   %c2 = arith.constant 2 : index
-  %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
   %c40 = arith.constant 40 : index
-  %g = arith.divui %lane, %c4 : index
-  %t = arith.remui %lane, %c4 : index
-  %n = arith.addi %n0, %g : index
-  %t2 = arith.muli %t, %c2 : index
-  %col = arith.addi %kk, %t2 : index
-  %base = arith.muli %n, %c40 : index
-  %i0 = arith.addi %base, %col : index
-  %i1 = arith.addi %i0, %c8 : index
-  %v0 = func.call @lds2(%s, %i0) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
-  %v1 = func.call @lds2(%s, %i1) : (memref<?x!act, #gpu.address_space<workgroup>>, index) -> vector<2x!act>
+  %l8 = arith.remui %lane, %c8 : index
+  %tile = arith.divui %lane, %c16 : index
+  %q = arith.divui %lane, %c8 : index
+  %khalf = arith.remui %q, %c2 : index
+  %t8 = arith.muli %tile, %c8 : index
+  %r = arith.addi %n0, %l8 : index
+  %row = arith.addi %r, %t8 : index
+  %kc = arith.muli %khalf, %c8 : index
+  %col = arith.addi %kk, %kc : index
+  %base = arith.muli %row, %c40 : index
+  %i = arith.addi %base, %col : index
+  %b = nvgpu.ldmatrix %s[%i] {numTiles = 4 : i32, transpose = false} : memref<?x!act, #gpu.address_space<workgroup>> -> vector<4x2x!act>
   %z = arith.constant dense<0.0> : vector<2x2x!act>
-  %b0 = vector.insert %v0, %z [0] : vector<2x!act> into vector<2x2x!act>
-  %b1 = vector.insert %v1, %b0 [1] : vector<2x!act> into vector<2x2x!act>
-  return %b1 : vector<2x2x!act>
+  %v0 = vector.extract %b[0] : vector<2x!act> from vector<4x2x!act>
+  %v1 = vector.extract %b[1] : vector<2x!act> from vector<4x2x!act>
+  %v2 = vector.extract %b[2] : vector<2x!act> from vector<4x2x!act>
+  %v3 = vector.extract %b[3] : vector<2x!act> from vector<4x2x!act>
+  %p0 = vector.insert %v0, %z [0] : vector<2x!act> into vector<2x2x!act>
+  %b0 = vector.insert %v1, %p0 [1] : vector<2x!act> into vector<2x2x!act>
+  %p1 = vector.insert %v2, %z [0] : vector<2x!act> into vector<2x2x!act>
+  %b1 = vector.insert %v3, %p1 [1] : vector<2x!act> into vector<2x2x!act>
+  return %b0, %b1 : vector<2x2x!act>, vector<2x2x!act>
 }
 
 // The epilogue of one accumulator tile: rows g and g + 8 of the 16-token
@@ -234,14 +228,10 @@ gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>
     %nb7 = arith.addi %nw, %cN56 : index
     %fa00 = func.call @frag_a(%sa, %mw, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<4x2x!act>
     %fa01 = func.call @frag_a(%sa, %m16, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<4x2x!act>
-    %fb00 = func.call @frag_b(%sb, %nb0, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb01 = func.call @frag_b(%sb, %nb1, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb02 = func.call @frag_b(%sb, %nb2, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb03 = func.call @frag_b(%sb, %nb3, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb04 = func.call @frag_b(%sb, %nb4, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb05 = func.call @frag_b(%sb, %nb5, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb06 = func.call @frag_b(%sb, %nb6, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb07 = func.call @frag_b(%sb, %nb7, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb00, %fb01 = func.call @frag_b2(%sb, %nb0, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> (vector<2x2x!act>, vector<2x2x!act>)
+    %fb02, %fb03 = func.call @frag_b2(%sb, %nb2, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> (vector<2x2x!act>, vector<2x2x!act>)
+    %fb04, %fb05 = func.call @frag_b2(%sb, %nb4, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> (vector<2x2x!act>, vector<2x2x!act>)
+    %fb06, %fb07 = func.call @frag_b2(%sb, %nb6, %c0, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> (vector<2x2x!act>, vector<2x2x!act>)
     %u000 = func.call @mma(%fa00, %fb00, %a00) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
     %u001 = func.call @mma(%fa00, %fb01, %a01) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
     %u002 = func.call @mma(%fa00, %fb02, %a02) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
@@ -260,14 +250,10 @@ gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>
     %u017 = func.call @mma(%fa01, %fb07, %a17) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
     %fa160 = func.call @frag_a(%sa, %mw, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<4x2x!act>
     %fa161 = func.call @frag_a(%sa, %m16, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<4x2x!act>
-    %fb160 = func.call @frag_b(%sb, %nb0, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb161 = func.call @frag_b(%sb, %nb1, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb162 = func.call @frag_b(%sb, %nb2, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb163 = func.call @frag_b(%sb, %nb3, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb164 = func.call @frag_b(%sb, %nb4, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb165 = func.call @frag_b(%sb, %nb5, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb166 = func.call @frag_b(%sb, %nb6, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
-    %fb167 = func.call @frag_b(%sb, %nb7, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> vector<2x2x!act>
+    %fb160, %fb161 = func.call @frag_b2(%sb, %nb0, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> (vector<2x2x!act>, vector<2x2x!act>)
+    %fb162, %fb163 = func.call @frag_b2(%sb, %nb2, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> (vector<2x2x!act>, vector<2x2x!act>)
+    %fb164, %fb165 = func.call @frag_b2(%sb, %nb4, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> (vector<2x2x!act>, vector<2x2x!act>)
+    %fb166, %fb167 = func.call @frag_b2(%sb, %nb6, %c16, %lane) : (memref<?x!act, #gpu.address_space<workgroup>>, index, index, index) -> (vector<2x2x!act>, vector<2x2x!act>)
     %u1600 = func.call @mma(%fa160, %fb160, %u000) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
     %u1601 = func.call @mma(%fa160, %fb161, %u001) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
     %u1602 = func.call @mma(%fa160, %fb162, %u002) : (vector<4x2x!act>, vector<2x2x!act>, vector<4xf32>) -> vector<4xf32>
