@@ -13,6 +13,12 @@ for fusion in none ranges:0-3; do
   "$FFNC" "$out/w1.onnx" --quiet --precision=bf16 --ffn-fusion="$fusion" \
     -o "$out/w1-${fusion#ranges:}.cubin"
 done
+# Correctness first: unfused bf16 against PyTorch's fp32 logits on the
+# GEMV (4 tokens), split-K GEMM (64) and GEMM (512) paths.
+for t in 4 64 512; do
+  "$FFN_RUN" "$out/w1-none.cubin" --input input_ids="$out/check_ids$t.npy" \
+    --reference "$out/check_ref$t.npy" --rtol 2e-2 --atol 1e9 | tail -3
+done
 printf '| tokens | unfused ms | fused ms | fused weight GB/s |\n|---|---|---|---|\n'
 for t in 1 16 128 1024 4096; do
   python3 -c "import numpy as np; np.save('$out/ids$t.npy', np.random.randint(0, 256, (1, $t)).astype(np.int64))"

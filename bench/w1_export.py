@@ -56,6 +56,12 @@ def main():
     ids = torch.randint(0, 256, (1, 16))
     seq = torch.export.Dim("seq", min=2, max=8192)
     with torch.no_grad():
+        # PyTorch's fp32 logits at a few lengths, the reference for ffn-run.
+        import numpy as np
+        for t in (4, 64, 512):
+            ids_t = torch.randint(0, 256, (1, t))
+            np.save(f"{out}/check_ids{t}.npy", ids_t.numpy())
+            np.save(f"{out}/check_ref{t}.npy", model(ids_t).numpy())
         torch.onnx.export(model, (ids,), f"{out}/w1.onnx", dynamo=True,
                           input_names=["input_ids"], output_names=["logits"],
                           dynamic_shapes={"ids": {1: seq}},

@@ -62,10 +62,12 @@ func.func private @mma(%a: vector<4x2x{0}>, %b: vector<2x2x{0}>, %c: vector<4xf3
 )",
                                 type);
   if (bf16)
-    for (auto [name, source, index, shape] :
-         {std::tuple{"a0", "a", 0, "4x2"}, {"a1", "a", 1, "4x2"},
-          {"a2", "a", 2, "4x2"}, {"a3", "a", 3, "4x2"}, {"b0", "b", 0, "2x2"},
-          {"b1", "b", 1, "2x2"}})
+    for (auto [name, source, index, shape] : {std::tuple{"a0", "a", 0, "4x2"},
+                                              {"a1", "a", 1, "4x2"},
+                                              {"a2", "a", 2, "4x2"},
+                                              {"a3", "a", 3, "4x2"},
+                                              {"b0", "b", 0, "2x2"},
+                                              {"b1", "b", 1, "2x2"}})
       s += llvm::formatv("  %{0}v = vector.extract %{1}[{2}] : vector<2xbf16> "
                          "from vector<{3}xbf16>\n"
                          "  %{0}p = vector.bitcast %{0}v : vector<2xbf16> to "

@@ -21,6 +21,13 @@ namespace {
 
 /// Calls of up to this many tokens read each weight once with the GEMV.
 constexpr int64_t kGemvMaxTokens = 8;
+/// Split-K: for calls of up to kSplitMaxTokens tokens, weights with fewer
+/// than kSplitBelowCTAs CTAs of 128 rows are split into at most kMaxSplits
+/// slices of at least kMinSplitK columns.
+constexpr int64_t kSplitMaxTokens = 256;
+constexpr int64_t kSplitBelowCTAs = 128;
+constexpr int64_t kMaxSplits = 16;
+constexpr int64_t kMinSplitK = 512;
 
 plan::KernelActivation kernelActivation(Activation kind) {
   switch (kind) {
@@ -204,28 +211,60 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
     epilogue = epilogue | plan::Epilogue::residual;
   MLIRContext *ctx = op->getContext();
   SmallVector<Value> args = {
-      x, w, biasMem, residual ? residual : w, out, b.tokens(), b.i32(k),
-      b.i32(n), b.flags(plan::EpilogueAttr::get(ctx, epilogue)),
+      x,
+      w,
+      biasMem,
+      residual ? residual : w,
+      out,
+      b.tokens(),
+      b.i32(k),
+      b.i32(n),
+      b.flags(plan::EpilogueAttr::get(ctx, epilogue)),
       b.flags(plan::KernelActivationAttr::get(ctx, activation))};
   // Few tokens: the GEMV, one warp per pair of weight rows, four pairs and
-  // four tokens per CTA, streams the weights. Many: tensor cores, 64 tokens
+  // four tokens per CTA, streams the weights. More: tensor cores, 64 tokens
   // by 128 weight rows per CTA, in the 16-bit precisions.
   int64_t pairs = gate ? n : (n + 1) / 2;
   int64_t rows = gate ? 2 * n : n;
   GPULoweringState &state = b.getState();
-  bool tensorCores = state.precision != Precision::FP32 && k % 16 == 0 &&
-                     state.maxTokens > kGemvMaxTokens;
+  bool tensorCores =
+      state.precision != Precision::FP32 && state.maxTokens > kGemvMaxTokens;
   std::optional<std::array<int64_t, 2>> few;
   if (tensorCores)
     few = std::array<int64_t, 2>{0, kGemvMaxTokens};
   b.launch("linear",
            {b.index((pairs + 3) / 4), b.tokens(1, 3, 4, false), b.index(1)},
            128, args, few);
-  if (tensorCores)
+  if (!tensorCores)
+    return success();
+  int64_t across = (rows + 127) / 128;
+  // Up to kSplitMaxTokens tokens, a weight of few rows and a long k leaves
+  // most SMs idle: split k, sum the slices in f32 and apply the epilogue.
+  int64_t splits = std::min<int64_t>(kMaxSplits, k / kMinSplitK);
+  bool split = across < kSplitBelowCTAs && splits > 1;
+  int64_t splitTokens = std::min(state.maxTokens, kSplitMaxTokens);
+  if (split) {
+    int64_t kslice = llvm::alignTo(llvm::divideCeil(k, splits), 32);
+    splits = llvm::divideCeil(k, kslice);
+    std::array<int64_t, 2> range = {kGemvMaxTokens + 1, kSplitMaxTokens};
+    Value ws = b.allocElements(splits * splitTokens * rows,
+                               b.getRewriter().getF32Type());
+    b.launch("gemm_mma_partial",
+             {b.index(across), b.tokens(1, 63, 64, false), b.index(splits)},
+             128, {x, w, ws, b.tokens(), b.i32(k), b.i32(rows), b.i32(kslice)},
+             range);
+    b.launch("splitk_reduce",
+             {b.tokens(pairs, 255, 256, false), b.index(1), b.index(1)}, 256,
+             {ws, biasMem, residual ? residual : w, out, b.tokens(), b.i32(n),
+              args[8], args[9], b.i32(splits)},
+             range);
+  }
+  if (!split || state.maxTokens > kSplitMaxTokens)
     b.launch("gemm_mma",
-             {b.index((rows + 127) / 128), b.tokens(1, 63, 64, false),
-              b.index(1)},
-             128, args, std::array<int64_t, 2>{kGemvMaxTokens + 1, 0});
+             {b.index(across), b.tokens(1, 63, 64, false), b.index(1)}, 128,
+             args,
+             std::array<int64_t, 2>{
+                 (split ? kSplitMaxTokens : kGemvMaxTokens) + 1, 0});
   return success();
 }
 

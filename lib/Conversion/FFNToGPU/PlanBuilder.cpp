@@ -38,10 +38,13 @@ Value PlanBuilder::flags(Attribute enumAttr) {
 }
 
 Value PlanBuilder::alloc(int64_t features, Type element) {
-  if (!element)
-    element = state.act;
-  int64_t bytes = state.maxTokens * features *
-                  llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
+  return allocElements(state.maxTokens * features,
+                       element ? element : state.act);
+}
+
+Value PlanBuilder::allocElements(int64_t elements, Type element) {
+  int64_t bytes =
+      elements * llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
   return plan::AllocOp::create(
       rewriter, loc, MemRefType::get({ShapedType::kDynamic}, element),
       rewriter.getI64IntegerAttr(bytes), IntegerAttr());

@@ -45,6 +45,8 @@ public:
 
   /// A [maxTokens, features] buffer of `element` (default: the storage type).
   Value alloc(int64_t features, Type element = {});
+  /// A buffer of `elements` values of `element`.
+  Value allocElements(int64_t elements, Type element);
 
   /// Data stored once: `sources` in the layout ffnrt.weight describes.
   Value weight(ArrayRef<Attribute> sources, Type element, bool transpose);

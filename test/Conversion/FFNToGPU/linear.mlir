@@ -104,3 +104,23 @@ func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32
   %1 = ffn.mlp %x gate(%w1) up(%w1) up_bias(%b1) down(%w2) act <gelu_tanh> : (tensor<?x?x64xf32>, tensor<64x256xf32>, tensor<64x256xf32>, tensor<256xf32>, tensor<256x64xf32>) -> tensor<?x?x64xf32>
   return %0, %1 : tensor<?x?x64xf32>, tensor<?x?x64xf32>
 }
+
+// -----
+
+// A weight of few rows and a long k: up to 256 tokens, k is split into
+// slices (4 of 512 here) whose f32 partial sums @splitk_reduce adds before
+// the epilogue (4 x 256 tokens x 64 rows of f32 partials); above 256
+// tokens the plain GEMM runs.
+// CHECK-LABEL: func.func @ffn_plan()
+// CHECK: %[[WS:.*]] = ffnrt.alloc {bytes = 262144 : i64} : memref<?xf32>
+// CHECK: %[[SPLITS:.*]] = arith.constant 4 : index
+// CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma_partial blocks in (%{{.*}}, %{{.*}}, %[[SPLITS]]) {{.*}} args(%{{.*}} : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
+// CHECK: gpu.launch_func  @ffn_kernels::@splitk_reduce {{.*}} args(%[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
+// CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma {{.*}} {ffnrt.tokens = array<i64: 257, 0>}
+func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x?x64xf32> {
+  %table = arith.constant dense<1.0> : tensor<100x2048xf32>
+  %w = arith.constant dense<0.5> : tensor<2048x64xf32>
+  %x = ffn.embedding %table[%ids] : tensor<100x2048xf32>, tensor<?x?xi64> -> tensor<?x?x2048xf32>
+  %0 = ffn.matmul %x, %w : (tensor<?x?x2048xf32>, tensor<2048x64xf32>) -> tensor<?x?x64xf32>
+  return %0 : tensor<?x?x64xf32>
+}

@@ -7,9 +7,11 @@
 // 16-byte loads, each thread's share of the next step loaded into
 // registers while the current one is multiplied; fragments come out of
 // shared memory with ldmatrix. Rows of 40 elements (80 bytes) keep those
-// reads free of bank conflicts. Rows past the end are read
-// clamped and never stored; columns past k are zeros.
-// grid (ceil(rows / 128), ceil(tokens / 64)), 128 threads.
+// reads free of bank conflicts. Rows past the end are read clamped and
+// never stored; columns past k are zeros.
+// @gemm_mma: grid (ceil(rows / 128), ceil(tokens / 64)), 128 threads.
+// @gemm_mma_partial and @splitk_reduce: the same product split along k for
+// weights of few rows, see below.
 
 // Eight elements of row min(r, rlast) at column c (a multiple of 8) of a
 // [*, k] matrix, zeros from column k on.
@@ -146,21 +148,18 @@ func.func private @gemm_store(%bias: memref<?x!act>, %res: memref<?x!act>,
   return
 }
 
-gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
-                   %res: memref<?x!act>, %out: memref<?x!act>,
-                   %t32: i32, %k32: i32, %n32: i32, %flags: i32, %kind: i32)
-    workgroup(%sa0: memref<2560x!act, #gpu.address_space<workgroup>>,
-              %sb0: memref<5120x!act, #gpu.address_space<workgroup>>) kernel {
-  %sa = memref.cast %sa0 : memref<2560x!act, #gpu.address_space<workgroup>> to memref<?x!act, #gpu.address_space<workgroup>>
-  %sb = memref.cast %sb0 : memref<5120x!act, #gpu.address_space<workgroup>> to memref<?x!act, #gpu.address_space<workgroup>>
+// The accumulators of this warp's 32 x 64 tile (rows mcta + mw.., weight
+// rows ncta + nw..) over k in [kbegin, kend), both multiples of 32.
+func.func private @gemm_tiles(%x: memref<?x!act>, %w: memref<?x!act>,
+                              %sa: memref<?x!act, #gpu.address_space<workgroup>>, %sb: memref<?x!act, #gpu.address_space<workgroup>>,
+                              %mcta: index, %ncta: index, %mw: index, %nw: index,
+                              %kbegin: index, %kend: index, %k: index,
+                              %rlast: index, %nlast: index, %tid: index,
+                              %lane: index) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %c2 = arith.constant 2 : index
-  %c3 = arith.constant 3 : index
   %c16 = arith.constant 16 : index
   %c32 = arith.constant 32 : index
-  %c64 = arith.constant 64 : index
-  %c128 = arith.constant 128 : index
   %cN0 = arith.constant 0 : index
   %cN8 = arith.constant 8 : index
   %cN16 = arith.constant 16 : index
@@ -169,37 +168,16 @@ gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>
   %cN40 = arith.constant 40 : index
   %cN48 = arith.constant 48 : index
   %cN56 = arith.constant 56 : index
-  %tid = gpu.thread_id x
-  %lane = arith.remui %tid, %c32 : index
-  %warp = arith.divui %tid, %c32 : index
-  %wm = arith.divui %warp, %c2 : index
-  %wn = arith.remui %warp, %c2 : index
-  %bx = gpu.block_id x
-  %by = gpu.block_id y
-  %tokens = arith.index_cast %t32 : i32 to index
-  %k = arith.index_cast %k32 : i32 to index
-  %ncols = arith.index_cast %n32 : i32 to index
-  %gatedBit = func.call @epilogue_gated() : () -> i32
-  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
-  %n2 = arith.muli %ncols, %c2 : index
-  %rows = arith.select %gated, %n2, %ncols : index
-  %np1 = arith.addi %ncols, %c1 : index
-  %halfPairs = arith.divui %np1, %c2 : index
-  %pairs = arith.select %gated, %ncols, %halfPairs : index
-  %rlast = arith.subi %tokens, %c1 : index
-  %nlast = arith.subi %rows, %c1 : index
-  %mcta = arith.muli %by, %c64 : index
-  %ncta = arith.muli %bx, %c128 : index
-  %mw = arith.muli %wm, %c32 : index
-  %nw = arith.muli %wn, %c64 : index
-  %px0 = func.call @load_slot(%x, %mcta, %c0, %k, %rlast, %tid, %c0) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
-  %px1 = func.call @load_slot(%x, %mcta, %c0, %k, %rlast, %tid, %c1) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
-  %pw0 = func.call @load_slot(%w, %ncta, %c0, %k, %nlast, %tid, %c0) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
-  %pw1 = func.call @load_slot(%w, %ncta, %c0, %k, %nlast, %tid, %c1) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
-  %pw2 = func.call @load_slot(%w, %ncta, %c0, %k, %nlast, %tid, %c2) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
-  %pw3 = func.call @load_slot(%w, %ncta, %c0, %k, %nlast, %tid, %c3) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %px0 = func.call @load_slot(%x, %mcta, %kbegin, %k, %rlast, %tid, %c0) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %px1 = func.call @load_slot(%x, %mcta, %kbegin, %k, %rlast, %tid, %c1) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %pw0 = func.call @load_slot(%w, %ncta, %kbegin, %k, %nlast, %tid, %c0) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %pw1 = func.call @load_slot(%w, %ncta, %kbegin, %k, %nlast, %tid, %c1) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %pw2 = func.call @load_slot(%w, %ncta, %kbegin, %k, %nlast, %tid, %c2) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
+  %pw3 = func.call @load_slot(%w, %ncta, %kbegin, %k, %nlast, %tid, %c3) : (memref<?x!act>, index, index, index, index, index, index) -> vector<8x!act>
   %z = arith.constant dense<0.0> : vector<4xf32>
-  %acc:22 = scf.for %k0 = %c0 to %k step %c32
+  %acc:22 = scf.for %k0 = %kbegin to %kend step %c32
       iter_args(%a00 = %z, %a01 = %z, %a02 = %z, %a03 = %z, %a04 = %z, %a05 = %z, %a06 = %z, %a07 = %z, %a10 = %z, %a11 = %z, %a12 = %z, %a13 = %z, %a14 = %z, %a15 = %z, %a16 = %z, %a17 = %z, %qx0 = %px0, %qx1 = %px1, %qw0 = %pw0, %qw1 = %pw1, %qw2 = %pw2, %qw3 = %pw3)
       -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>) {
     gpu.barrier
@@ -273,6 +251,55 @@ gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>
     scf.yield %u1600, %u1601, %u1602, %u1603, %u1604, %u1605, %u1606, %u1607, %u1610, %u1611, %u1612, %u1613, %u1614, %u1615, %u1616, %u1617, %nx0, %nx1, %nw0, %nw1, %nw2, %nw3
         : vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>, vector<8x!act>
   }
+  return %acc#0, %acc#1, %acc#2, %acc#3, %acc#4, %acc#5, %acc#6, %acc#7, %acc#8, %acc#9, %acc#10, %acc#11, %acc#12, %acc#13, %acc#14, %acc#15 : vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>
+}
+
+gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
+                   %res: memref<?x!act>, %out: memref<?x!act>,
+                   %t32: i32, %k32: i32, %n32: i32, %flags: i32, %kind: i32)
+    workgroup(%sa0: memref<2560x!act, #gpu.address_space<workgroup>>,
+              %sb0: memref<5120x!act, #gpu.address_space<workgroup>>) kernel {
+  %sa = memref.cast %sa0 : memref<2560x!act, #gpu.address_space<workgroup>> to memref<?x!act, #gpu.address_space<workgroup>>
+  %sb = memref.cast %sb0 : memref<5120x!act, #gpu.address_space<workgroup>> to memref<?x!act, #gpu.address_space<workgroup>>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %tid = gpu.thread_id x
+  %lane = arith.remui %tid, %c32 : index
+  %warp = arith.divui %tid, %c32 : index
+  %wm = arith.divui %warp, %c2 : index
+  %wn = arith.remui %warp, %c2 : index
+  %bx = gpu.block_id x
+  %by = gpu.block_id y
+  %tokens = arith.index_cast %t32 : i32 to index
+  %k = arith.index_cast %k32 : i32 to index
+  %rlast = arith.subi %tokens, %c1 : index
+  %mcta = arith.muli %by, %c64 : index
+  %ncta = arith.muli %bx, %c128 : index
+  %mw = arith.muli %wm, %c32 : index
+  %nw = arith.muli %wn, %c64 : index
+  %cN0 = arith.constant 0 : index
+  %cN8 = arith.constant 8 : index
+  %cN16 = arith.constant 16 : index
+  %cN24 = arith.constant 24 : index
+  %cN32 = arith.constant 32 : index
+  %cN40 = arith.constant 40 : index
+  %cN48 = arith.constant 48 : index
+  %cN56 = arith.constant 56 : index
+  %ncols = arith.index_cast %n32 : i32 to index
+  %gatedBit = func.call @epilogue_gated() : () -> i32
+  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
+  %n2 = arith.muli %ncols, %c2 : index
+  %rows = arith.select %gated, %n2, %ncols : index
+  %np1 = arith.addi %ncols, %c1 : index
+  %halfPairs = arith.divui %np1, %c2 : index
+  %pairs = arith.select %gated, %ncols, %halfPairs : index
+  %nlast = arith.subi %rows, %c1 : index
+  %acc:16 = func.call @gemm_tiles(%x, %w, %sa, %sb, %mcta, %ncta, %mw, %nw, %c0, %k, %k, %rlast, %nlast, %tid, %lane) : (memref<?x!act>, memref<?x!act>, memref<?x!act, #gpu.address_space<workgroup>>, memref<?x!act, #gpu.address_space<workgroup>>, index, index, index, index, index, index, index, index, index, index, index) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
   %mt0 = arith.addi %mcta, %mw : index
   %mt1 = arith.addi %mt0, %c16 : index
   %nt = arith.addi %ncta, %nw : index
@@ -300,5 +327,173 @@ gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>
   func.call @gemm_store(%bias, %res, %out, %mt1, %ne5, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#13) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
   func.call @gemm_store(%bias, %res, %out, %mt1, %ne6, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#14) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
   func.call @gemm_store(%bias, %res, %out, %mt1, %ne7, %lane, %tokens, %pairs, %ncols, %flags, %kind, %acc#15) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, i32, i32, vector<4xf32>) -> ()
+  gpu.return
+}
+
+// Split-K: CTA (x, y, z) computes the tile over k in [z * kslice, (z + 1) *
+// kslice) and stores it, in f32, to ws[z][t][row] ([splits, tokens, rows]);
+// @splitk_reduce sums the slices and applies the epilogue.
+gpu.func @gemm_mma_partial(%x: memref<?x!act>, %w: memref<?x!act>, %ws: memref<?xf32>,
+                           %t32: i32, %k32: i32, %rows32: i32, %kslice32: i32)
+    workgroup(%sa0: memref<2560x!act, #gpu.address_space<workgroup>>,
+              %sb0: memref<5120x!act, #gpu.address_space<workgroup>>) kernel {
+  %sa = memref.cast %sa0 : memref<2560x!act, #gpu.address_space<workgroup>> to memref<?x!act, #gpu.address_space<workgroup>>
+  %sb = memref.cast %sb0 : memref<5120x!act, #gpu.address_space<workgroup>> to memref<?x!act, #gpu.address_space<workgroup>>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %tid = gpu.thread_id x
+  %lane = arith.remui %tid, %c32 : index
+  %warp = arith.divui %tid, %c32 : index
+  %wm = arith.divui %warp, %c2 : index
+  %wn = arith.remui %warp, %c2 : index
+  %bx = gpu.block_id x
+  %by = gpu.block_id y
+  %tokens = arith.index_cast %t32 : i32 to index
+  %k = arith.index_cast %k32 : i32 to index
+  %rlast = arith.subi %tokens, %c1 : index
+  %mcta = arith.muli %by, %c64 : index
+  %ncta = arith.muli %bx, %c128 : index
+  %mw = arith.muli %wm, %c32 : index
+  %nw = arith.muli %wn, %c64 : index
+  %cN0 = arith.constant 0 : index
+  %cN8 = arith.constant 8 : index
+  %cN16 = arith.constant 16 : index
+  %cN24 = arith.constant 24 : index
+  %cN32 = arith.constant 32 : index
+  %cN40 = arith.constant 40 : index
+  %cN48 = arith.constant 48 : index
+  %cN56 = arith.constant 56 : index
+  %rows = arith.index_cast %rows32 : i32 to index
+  %nlast = arith.subi %rows, %c1 : index
+  %kslice = arith.index_cast %kslice32 : i32 to index
+  %bz = gpu.block_id z
+  %kb = arith.muli %bz, %kslice : index
+  %ke0 = arith.addi %kb, %kslice : index
+  %ke = arith.minui %ke0, %k : index
+  %acc:16 = func.call @gemm_tiles(%x, %w, %sa, %sb, %mcta, %ncta, %mw, %nw, %kb, %ke, %k, %rlast, %nlast, %tid, %lane) : (memref<?x!act>, memref<?x!act>, memref<?x!act, #gpu.address_space<workgroup>>, memref<?x!act, #gpu.address_space<workgroup>>, index, index, index, index, index, index, index, index, index, index, index) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+  %mt0 = arith.addi %mcta, %mw : index
+  %mt1 = arith.addi %mt0, %c16 : index
+  %nt = arith.addi %ncta, %nw : index
+  %ne0 = arith.addi %nt, %cN0 : index
+  %ne1 = arith.addi %nt, %cN8 : index
+  %ne2 = arith.addi %nt, %cN16 : index
+  %ne3 = arith.addi %nt, %cN24 : index
+  %ne4 = arith.addi %nt, %cN32 : index
+  %ne5 = arith.addi %nt, %cN40 : index
+  %ne6 = arith.addi %nt, %cN48 : index
+  %ne7 = arith.addi %nt, %cN56 : index
+  func.call @partial_store(%ws, %bz, %mt0, %ne0, %lane, %tokens, %rows, %acc#0) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt0, %ne1, %lane, %tokens, %rows, %acc#1) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt0, %ne2, %lane, %tokens, %rows, %acc#2) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt0, %ne3, %lane, %tokens, %rows, %acc#3) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt0, %ne4, %lane, %tokens, %rows, %acc#4) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt0, %ne5, %lane, %tokens, %rows, %acc#5) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt0, %ne6, %lane, %tokens, %rows, %acc#6) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt0, %ne7, %lane, %tokens, %rows, %acc#7) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt1, %ne0, %lane, %tokens, %rows, %acc#8) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt1, %ne1, %lane, %tokens, %rows, %acc#9) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt1, %ne2, %lane, %tokens, %rows, %acc#10) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt1, %ne3, %lane, %tokens, %rows, %acc#11) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt1, %ne4, %lane, %tokens, %rows, %acc#12) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt1, %ne5, %lane, %tokens, %rows, %acc#13) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt1, %ne6, %lane, %tokens, %rows, %acc#14) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  func.call @partial_store(%ws, %bz, %mt1, %ne7, %lane, %tokens, %rows, %acc#15) : (memref<?xf32>, index, index, index, index, index, index, vector<4xf32>) -> ()
+  gpu.return
+}
+
+// Stores one accumulator tile of slice z: rows g and g + 8 of the 16-token
+// tile at m0, weight rows n0 + 2t and n0 + 2t + 1.
+func.func private @partial_store(%ws: memref<?xf32>, %z: index, %m0: index,
+                                 %n0: index, %lane: index, %tokens: index,
+                                 %rows: index, %acc: vector<4xf32>) {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %g = arith.divui %lane, %c4 : index
+  %t = arith.remui %lane, %c4 : index
+  %t2 = arith.muli %t, %c2 : index
+  %n = arith.addi %n0, %t2 : index
+  %n1 = arith.addi %n, %c1 : index
+  %r0 = arith.addi %m0, %g : index
+  %r1 = arith.addi %r0, %c8 : index
+  %zt = arith.muli %z, %tokens : index
+  %a0 = vector.extract %acc[0] : f32 from vector<4xf32>
+  %a1 = vector.extract %acc[1] : f32 from vector<4xf32>
+  %a2 = vector.extract %acc[2] : f32 from vector<4xf32>
+  %a3 = vector.extract %acc[3] : f32 from vector<4xf32>
+  func.call @ws_store(%ws, %zt, %r0, %n, %tokens, %rows, %a0) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+  func.call @ws_store(%ws, %zt, %r0, %n1, %tokens, %rows, %a1) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+  func.call @ws_store(%ws, %zt, %r1, %n, %tokens, %rows, %a2) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+  func.call @ws_store(%ws, %zt, %r1, %n1, %tokens, %rows, %a3) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+  return
+}
+
+func.func private @ws_store(%ws: memref<?xf32>, %zt: index, %r: index, %n: index,
+                            %tokens: index, %rows: index, %v: f32) {
+  %okr = arith.cmpi ult, %r, %tokens : index
+  %okn = arith.cmpi ult, %n, %rows : index
+  %ok = arith.andi %okr, %okn : i1
+  scf.if %ok {
+    %zr = arith.addi %zt, %r : index
+    %base = arith.muli %zr, %rows : index
+    %i = arith.addi %base, %n : index
+    memref.store %v, %ws[%i] : memref<?xf32>
+  }
+  return
+}
+
+// Sums the split-K slices of ws for one (token, pair of weight rows) per
+// thread and applies @linear_epilogue. grid ceil(tokens * pairs / 256).
+gpu.func @splitk_reduce(%ws: memref<?xf32>, %bias: memref<?x!act>, %res: memref<?x!act>,
+                        %out: memref<?x!act>, %t32: i32, %n32: i32, %flags: i32,
+                        %kind: i32, %splits32: i32) kernel {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
+  %bid = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %base = arith.muli %bid, %nt : index
+  %idx = arith.addi %base, %tid : index
+  %tokens = arith.index_cast %t32 : i32 to index
+  %ncols = arith.index_cast %n32 : i32 to index
+  %splits = arith.index_cast %splits32 : i32 to index
+  %gatedBit = func.call @epilogue_gated() : () -> i32
+  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
+  %n2 = arith.muli %ncols, %c2 : index
+  %rows = arith.select %gated, %n2, %ncols : index
+  %np1 = arith.addi %ncols, %c1 : index
+  %halfPairs = arith.divui %np1, %c2 : index
+  %pairs = arith.select %gated, %ncols, %halfPairs : index
+  %total = arith.muli %tokens, %pairs : index
+  %in = arith.cmpi ult, %idx, %total : index
+  scf.if %in {
+    %t = arith.divui %idx, %pairs : index
+    %pair = arith.remui %idx, %pairs : index
+    %r0 = arith.muli %pair, %c2 : index
+    %r1 = arith.addi %r0, %c1 : index
+    %has1 = arith.cmpi ult, %r1, %rows : index
+    %r1c = arith.select %has1, %r1, %r0 : index
+    %s:2 = scf.for %z = %c0 to %splits step %c1 iter_args(%s0 = %zero, %s1 = %zero) -> (f32, f32) {
+      %zt = arith.muli %z, %tokens : index
+      %row = arith.addi %zt, %t : index
+      %rb = arith.muli %row, %rows : index
+      %i0 = arith.addi %rb, %r0 : index
+      %i1 = arith.addi %rb, %r1c : index
+      %v0 = memref.load %ws[%i0] : memref<?xf32>
+      %v1 = memref.load %ws[%i1] : memref<?xf32>
+      %n0 = arith.addf %s0, %v0 : f32
+      %n1 = arith.addf %s1, %v1 : f32
+      scf.yield %n0, %n1 : f32, f32
+    }
+    func.call @linear_epilogue(%bias, %res, %out, %t, %pair, %ncols, %flags, %kind, %s#0, %s#1) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
+  }
   gpu.return
 }
