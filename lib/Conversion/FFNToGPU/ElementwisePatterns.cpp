@@ -37,24 +37,15 @@ Value sliceColumns(PlanBuilder &b, Value x, int64_t in, int64_t offset,
   return out;
 }
 
-struct ActivationLowering : GPUPattern<ActivationOp> {
-  using GPUPattern::GPUPattern;
-  LogicalResult
-  matchAndRewrite(ActivationOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    PlanBuilder b(rewriter, op, state);
-    auto io =
-        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
-    if (failed(io))
-      return failure();
-    auto [f, x] = *io;
+struct ActivationLowering : DeviceOpPattern<ActivationOp> {
+  using DeviceOpPattern::DeviceOpPattern;
+  LogicalResult emit(PlanBuilder &b, ActivationOp op, OpAdaptor,
+                     int64_t features, Value x, Value out) const override {
     plan::KernelActivation kind =
         *plan::symbolizeKernelActivation(stringifyActivation(op.getKind()));
-    Value out = b.alloc(f);
-    b.launch("unary", elementwiseGrid(b, f), kElementwiseBlock,
-             {x, out, b.tokens(f),
+    b.launch("unary", elementwiseGrid(b, features), kElementwiseBlock,
+             {x, out, b.tokens(features),
               b.flags(plan::KernelActivationAttr::get(op.getContext(), kind))});
-    rewriter.replaceOp(op, out);
     return success();
   }
 };

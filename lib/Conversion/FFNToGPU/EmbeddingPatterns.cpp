@@ -52,17 +52,10 @@ struct EmbeddingLowering : GPUPattern<EmbeddingOp> {
   }
 };
 
-struct RoPELowering : GPUPattern<RoPEOp> {
-  using GPUPattern::GPUPattern;
-  LogicalResult
-  matchAndRewrite(RoPEOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    PlanBuilder b(rewriter, op, state);
-    auto io =
-        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
-    if (failed(io))
-      return failure();
-    auto [f, x] = *io;
+struct RoPELowering : DeviceOpPattern<RoPEOp> {
+  using DeviceOpPattern::DeviceOpPattern;
+  LogicalResult emit(PlanBuilder &b, RoPEOp op, OpAdaptor adaptor,
+                     int64_t features, Value x, Value out) const override {
     auto cosType = cast<RankedTensorType>(op.getCos().getType());
     if (cosType.getRank() == 3 && cosType.getDimSize(0) != 1)
       return refuse(op, "per-batch RoPE tables are not supported on the GPU");
@@ -70,17 +63,15 @@ struct RoPELowering : GPUPattern<RoPEOp> {
         !PlanBuilder::hostData(op.getSin()))
       return refuse(op, "RoPE tables must be computed from the sequence "
                         "length alone on the GPU");
-    Type f32 = rewriter.getF32Type();
+    Type f32 = b.getRewriter().getF32Type();
     FailureOr<Value> cos = b.operand(op.getCos(), adaptor.getCos(), f32);
     FailureOr<Value> sin = b.operand(op.getSin(), adaptor.getSin(), f32);
     if (failed(cos) || failed(sin))
       return failure();
-    Value out = b.alloc(f);
     b.launch("rope", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 128,
-             {x, *cos, *sin, out, b.i32(f),
+             {x, *cos, *sin, out, b.i32(features),
               b.i32(cosType.getDimSize(cosType.getRank() - 1)),
               b.extent(plan::Sym::seq)});
-    rewriter.replaceOp(op, out);
     return success();
   }
 };

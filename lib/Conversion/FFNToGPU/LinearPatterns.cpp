@@ -94,57 +94,28 @@ LogicalResult launchMLP(PlanBuilder &b, Op op, Value x, Value z, Value residual,
                       residual, out);
 }
 
-struct MatmulLowering : GPUPattern<MatmulOp> {
-  using GPUPattern::GPUPattern;
-  LogicalResult
-  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    PlanBuilder b(rewriter, op, state);
-    auto io =
-        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
-    if (failed(io))
-      return failure();
-    auto [f, x] = *io;
-    Value out = b.alloc(f);
-    if (failed(launchLinear(b, x, op.getWeight(), Value(), op.getBias(),
-                            Value(), op.getTransposeWeight(),
-                            plan::KernelActivation::identity, Value(), out)))
-      return failure();
-    rewriter.replaceOp(op, out);
-    return success();
+struct MatmulLowering : DeviceOpPattern<MatmulOp> {
+  using DeviceOpPattern::DeviceOpPattern;
+  LogicalResult emit(PlanBuilder &b, MatmulOp op, OpAdaptor, int64_t, Value x,
+                     Value out) const override {
+    return launchLinear(b, x, op.getWeight(), Value(), op.getBias(), Value(),
+                        op.getTransposeWeight(),
+                        plan::KernelActivation::identity, Value(), out);
   }
 };
 
-struct MLPLowering : GPUPattern<MLPOp> {
-  using GPUPattern::GPUPattern;
-  LogicalResult
-  matchAndRewrite(MLPOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    PlanBuilder b(rewriter, op, state);
-    auto io =
-        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
-    if (failed(io))
-      return failure();
-    auto [f, x] = *io;
-    Value out = b.alloc(f);
-    if (failed(launchMLP(b, op, x, x, Value(), out)))
-      return failure();
-    rewriter.replaceOp(op, out);
-    return success();
+struct MLPLowering : DeviceOpPattern<MLPOp> {
+  using DeviceOpPattern::DeviceOpPattern;
+  LogicalResult emit(PlanBuilder &b, MLPOp op, OpAdaptor, int64_t, Value x,
+                     Value out) const override {
+    return launchMLP(b, op, x, x, Value(), out);
   }
 };
 
-struct FFNBlockLowering : GPUPattern<FFNBlockOp> {
-  using GPUPattern::GPUPattern;
-  LogicalResult
-  matchAndRewrite(FFNBlockOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    PlanBuilder b(rewriter, op, state);
-    auto io =
-        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
-    if (failed(io))
-      return failure();
-    auto [f, x] = *io;
+struct FFNBlockLowering : DeviceOpPattern<FFNBlockOp> {
+  using DeviceOpPattern::DeviceOpPattern;
+  LogicalResult emit(PlanBuilder &b, FFNBlockOp op, OpAdaptor adaptor,
+                     int64_t features, Value x, Value out) const override {
     FailureOr<Value> gain =
         b.operand(op.getNormWeight(), adaptor.getNormWeight());
     FailureOr<Value> bias =
@@ -156,13 +127,9 @@ struct FFNBlockLowering : GPUPattern<FFNBlockOp> {
                               : plan::NormMode::rms;
     if (op.getUnitOffset())
       mode = mode | plan::NormMode::unit_offset;
-    Value z = b.alloc(f);
-    launchNorm(b, x, *gain, *bias, z, f, op.getEpsilon(), mode);
-    Value out = b.alloc(f);
-    if (failed(launchMLP(b, op, x, z, x, out)))
-      return failure();
-    rewriter.replaceOp(op, out);
-    return success();
+    Value z = b.alloc(features);
+    launchNorm(b, x, *gain, *bias, z, features, op.getEpsilon(), mode);
+    return launchMLP(b, op, x, z, x, out);
   }
 };
 

@@ -13,19 +13,12 @@ using namespace mlir::ffn;
 
 namespace {
 
-template <typename Op> struct NormLowering : GPUPattern<Op> {
-  using GPUPattern<Op>::GPUPattern;
+template <typename Op> struct NormLowering : DeviceOpPattern<Op> {
+  using DeviceOpPattern<Op>::DeviceOpPattern;
   using OpAdaptor = typename Op::Adaptor;
 
-  LogicalResult
-  matchAndRewrite(Op op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    PlanBuilder b(rewriter, op, this->state);
-    auto io =
-        b.resultAndInput(op.getResult(), op.getInput(), adaptor.getInput());
-    if (failed(io))
-      return failure();
-    auto [f, x] = *io;
+  LogicalResult emit(PlanBuilder &b, Op op, OpAdaptor adaptor, int64_t features,
+                     Value x, Value out) const override {
     FailureOr<Value> gain = b.operand(op.getWeight(), adaptor.getWeight());
     if (failed(gain))
       return failure();
@@ -39,9 +32,7 @@ template <typename Op> struct NormLowering : GPUPattern<Op> {
     } else if (op.getUnitOffset()) {
       mode = plan::NormMode::unit_offset;
     }
-    Value out = b.alloc(f);
-    launchNorm(b, x, *gain, *bias, out, f, op.getEpsilon(), mode);
-    rewriter.replaceOp(op, out);
+    launchNorm(b, x, *gain, *bias, out, features, op.getEpsilon(), mode);
     return success();
   }
 };

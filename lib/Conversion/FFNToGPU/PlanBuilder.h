@@ -109,6 +109,34 @@ protected:
   GPULoweringState &state;
 };
 
+/// A pattern for an op whose first operand is a device tensor and whose
+/// result is a new [rows, features] buffer: emit() launches into `out`.
+template <typename Op> class DeviceOpPattern : public GPUPattern<Op> {
+public:
+  using GPUPattern<Op>::GPUPattern;
+  using OpAdaptor = typename Op::Adaptor;
+
+  LogicalResult
+  matchAndRewrite(Op op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const final {
+    PlanBuilder b(rewriter, op, this->state);
+    auto io = b.resultAndInput(op->getResult(0), op->getOperand(0),
+                               adaptor.getOperands()[0]);
+    if (failed(io))
+      return failure();
+    auto [features, x] = *io;
+    Value out = b.alloc(features);
+    if (failed(emit(b, op, adaptor, features, x, out)))
+      return failure();
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+protected:
+  virtual LogicalResult emit(PlanBuilder &b, Op op, OpAdaptor adaptor,
+                             int64_t features, Value x, Value out) const = 0;
+};
+
 // One family of patterns per file.
 void populateLinearPatterns(GPULoweringState &state, TypeConverter &converter,
                             RewritePatternSet &patterns);

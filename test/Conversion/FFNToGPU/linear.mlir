@@ -55,11 +55,11 @@ func.func @main(%ids: tensor<?x?xi64> {ffn.name = "input_ids"}) -> (tensor<?x?x9
 // then the down projection with the residual.
 // CHECK-LABEL: func.func @ffn_plan()
 // CHECK: %[[X:.*]] = ffnrt.alloc {bytes = 524288 : i64}
+// CHECK: %[[OUT:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: %[[G:.*]] = ffnrt.weight [dense<1.500000e+00> : tensor<64xf32>] : memref<?xbf16>
 // CHECK: %[[Z:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: %[[RMS:.*]] = ffnrt.flags #ffnrt.norm<rms>
 // CHECK: gpu.launch_func  @ffn_kernels::@norm {{.*}} args(%[[X]] : memref<?xbf16>, %[[G]] : memref<?xbf16>, %[[G]] : memref<?xbf16>, %[[Z]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : f32, %[[RMS]] : i32)
-// CHECK: %[[OUT:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: %[[H:.*]] = ffnrt.alloc {bytes = 1441792 : i64}
 // CHECK: %[[GU:.*]] = ffnrt.weight [dense<1.250000e-01> : tensor<64x176xf32>, dense<2.500000e-01> : tensor<64x176xf32>] transpose : memref<?xbf16>
 // CHECK: %[[GATED:.*]] = ffnrt.flags #ffnrt.epilogue<gated>

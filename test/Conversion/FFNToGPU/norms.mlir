@@ -6,8 +6,8 @@
 // CHECK: %[[X:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: gpu.launch_func  @ffn_kernels::@embed
 // RMSNorm: the gain doubles as the unused bias operand.
-// CHECK: %[[G:.*]] = ffnrt.weight [dense<1.500000e+00> : tensor<64xf32>] : memref<?xbf16>
 // CHECK: %[[R:.*]] = ffnrt.alloc {bytes = 524288 : i64}
+// CHECK: %[[G:.*]] = ffnrt.weight [dense<1.500000e+00> : tensor<64xf32>] : memref<?xbf16>
 // CHECK: %[[F:.*]] = arith.constant 64 : i32
 // CHECK: %[[EPS:.*]] = arith.constant 9.99999997E-7 : f32
 // CHECK: %[[RMS:.*]] = ffnrt.flags #ffnrt.norm<rms>
