@@ -33,6 +33,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -234,14 +235,19 @@ int writeModule(ModuleOp module, uint64_t weightBytes) {
   return writeOutput(outputPath, text);
 }
 
+/// The sidecar written beside a cubin.
+std::string weightsPathFor(llvm::StringRef output) {
+  llvm::SmallString<256> path(output == "-" ? "model.cubin" : output);
+  llvm::sys::path::replace_extension(path, "weights");
+  return path.str().str();
+}
+
 /// From the plan in IR to the artifact: the plan serialized and the weights
 /// written, the kernels through NVVM and LLVM to PTX, and with ptxas to a
 /// cubin.
 int writeArtifact(ModuleOp module, ffnc::StageRunner &stages, Phases &phases) {
-  llvm::SmallString<256> weightsPath(
-      outputPath == "-" ? std::string("model.cubin") : outputPath.getValue());
-  llvm::sys::path::replace_extension(weightsPath, "weights");
-  stages.getOptions().weightsFile = weightsPath.str().str();
+  std::string weightsPath = weightsPathFor(outputPath);
+  stages.getOptions().weightsFile = weightsPath;
   stages.getOptions().writeWeights = emit == Emit::Cubin;
   if (failed(stages.run(module, ffn::PipelineStage::Serialize)))
     return 1;
@@ -340,6 +346,26 @@ int checkOptions(bool analyze) {
   return 0;
 }
 
+/// Refuses outputs that are one of the files read, before any work.
+int checkOutputsAreNotInputs() {
+  if (outputPath == "-")
+    return 0;
+  std::vector<std::string> outputs = {outputPath};
+  if (emit == Emit::Cubin)
+    outputs.push_back(weightsPathFor(outputPath));
+  for (const std::string &in :
+       {inputPath.getValue(), calibrationPath.getValue(),
+        targetsPath.getValue()}) {
+    for (const std::string &out : outputs) {
+      bool same = false;
+      if (!in.empty() && !llvm::sys::fs::equivalent(in, out, same) && same)
+        return fail("the output '" + out + "' is the input '" + in +
+                    "'; writing it would destroy it");
+    }
+  }
+  return 0;
+}
+
 /// The calibration ids and next-token targets, where given.
 LogicalResult readCalibration(std::optional<ffn::ref::Tensor> &calibration,
                               std::optional<ffn::ref::Tensor> &targets) {
@@ -396,6 +422,8 @@ int main(int argc, char **argv) {
     emit = llvm::StringRef(outputPath).ends_with(".cubin") ? Emit::Cubin
                                                            : Emit::FFN;
   if (int rc = checkOptions(analyze))
+    return rc;
+  if (int rc = checkOutputsAreNotInputs())
     return rc;
   std::optional<ffn::ref::Tensor> calibration, targets;
   if (failed(readCalibration(calibration, targets)))
