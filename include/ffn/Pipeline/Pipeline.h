@@ -27,25 +27,23 @@ enum class PipelineStage {
   Serialize = 3,
 };
 
+/// The stages' names on the command line.
+inline llvm::cl::ValuesClass pipelineStages() {
+  return llvm::cl::values(
+      clEnumValN(PipelineStage::Raise, "raise", "raising"),
+      clEnumValN(PipelineStage::Fuse, "fuse", "FFN Fusion"),
+      clEnumValN(PipelineStage::GPU, "gpu", "lowering to the GPU"),
+      clEnumValN(PipelineStage::Serialize, "serialize",
+                 "the plan and weights serialized"));
+}
+
 struct FFNCPipelineOptions : PassPipelineOptions<FFNCPipelineOptions> {
   Option<PipelineStage> first{
       *this, "first", llvm::cl::desc("First stage to run"),
-      llvm::cl::init(PipelineStage::Raise),
-      llvm::cl::values(
-          clEnumValN(PipelineStage::Raise, "raise", "raising"),
-          clEnumValN(PipelineStage::Fuse, "fuse", "FFN Fusion"),
-          clEnumValN(PipelineStage::GPU, "gpu", "lowering to the GPU"),
-          clEnumValN(PipelineStage::Serialize, "serialize",
-                     "the plan and weights serialized"))};
-  Option<PipelineStage> last{
-      *this, "last", llvm::cl::desc("Last stage to run"),
-      llvm::cl::init(PipelineStage::GPU),
-      llvm::cl::values(
-          clEnumValN(PipelineStage::Raise, "raise", "raising"),
-          clEnumValN(PipelineStage::Fuse, "fuse", "FFN Fusion"),
-          clEnumValN(PipelineStage::GPU, "gpu", "lowering to the GPU"),
-          clEnumValN(PipelineStage::Serialize, "serialize",
-                     "the plan and weights serialized"))};
+      llvm::cl::init(PipelineStage::Raise), pipelineStages()};
+  Option<PipelineStage> last{*this, "last", llvm::cl::desc("Last stage to run"),
+                             llvm::cl::init(PipelineStage::GPU),
+                             pipelineStages()};
   Option<std::string> fusionRanges{
       *this, "ffn-fusion-ranges",
       llvm::cl::desc("Block ranges to fuse, e.g. 3-4,5-7 (none when empty)")};

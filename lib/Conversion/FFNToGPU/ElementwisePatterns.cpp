@@ -129,18 +129,16 @@ private:
     SmallVector<Value, 4> shapes;
     for (unsigned i = 0; i < 2; ++i) {
       Value original = op.getInputs()[i];
-      FailureOr<Value> m = b.operand(original, adaptor.getInputs()[i]);
-      if (failed(m))
+      auto input = b.featuresAndBuffer(original, adaptor.getInputs()[i]);
+      if (failed(input))
         return failure();
-      FailureOr<int64_t> fx = b.features(original);
-      if (failed(fx))
-        return failure();
-      if (*fx != *f && *fx != 1)
+      auto [fx, m] = *input;
+      if (fx != *f && fx != 1)
         return refuse(op, "broadcasting of the feature dimension from " +
-                              std::to_string(*fx) + " to " +
-                              std::to_string(*f) + " is not supported");
-      args.push_back(*m);
-      shapes.append({b.rows(original), b.i32(*fx)});
+                              std::to_string(fx) + " to " + std::to_string(*f) +
+                              " is not supported");
+      args.push_back(m);
+      shapes.append({b.rows(original), b.i32(fx)});
     }
     Value out = b.alloc(*f);
     b.launch("binary", elementwiseGrid(b, *f), kElementwiseBlock,
@@ -172,12 +170,10 @@ private:
     FailureOr<int64_t> f = b.deviceResult(op.getResult(0));
     if (failed(f))
       return failure();
-    FailureOr<int64_t> fin = b.features(in);
-    if (failed(fin))
+    auto input = b.featuresAndBuffer(in, adaptor.getInputs()[0]);
+    if (failed(input))
       return failure();
-    FailureOr<Value> x = b.operand(in, adaptor.getInputs()[0]);
-    if (failed(x))
-      return failure();
+    auto [fin, x] = *input;
     int64_t rank = cast<RankedTensorType>(in.getType()).getRank();
     SmallVector<int64_t> params[4];
     for (unsigned i = 1; i < op.getNumOperands() && i < 5; ++i) {
@@ -193,21 +189,19 @@ private:
     if (params[0].size() != 1 || !lastAxis || !unitStep)
       return refuse(op, "only unit-step slices of the last axis are "
                         "supported on the GPU");
-    int64_t start = params[0][0] < 0 ? params[0][0] + *fin : params[0][0];
-    start = std::clamp<int64_t>(start, 0, *fin);
-    b.getRewriter().replaceOp(op, sliceColumns(b, *x, *fin, start, *f));
+    int64_t start = params[0][0] < 0 ? params[0][0] + fin : params[0][0];
+    start = std::clamp<int64_t>(start, 0, fin);
+    b.getRewriter().replaceOp(op, sliceColumns(b, x, fin, start, *f));
     return success();
   }
 
   /// Splits of the last axis: a column slice per result.
   LogicalResult split(PlanBuilder &b, NodeOp op, OpAdaptor adaptor) const {
     Value in = op.getInputs()[0];
-    FailureOr<int64_t> fin = b.features(in);
-    if (failed(fin))
+    auto input = b.featuresAndBuffer(in, adaptor.getInputs()[0]);
+    if (failed(input))
       return failure();
-    FailureOr<Value> x = b.operand(in, adaptor.getInputs()[0]);
-    if (failed(x))
-      return failure();
+    auto [fin, x] = *input;
     int64_t rank = cast<RankedTensorType>(in.getType()).getRank();
     int64_t axis = 0;
     if (auto attr = dyn_cast_or_null<IntegerAttr>(op.getOnnxAttr("axis")))
@@ -221,7 +215,7 @@ private:
       FailureOr<int64_t> f = b.deviceResult(result);
       if (failed(f))
         return failure();
-      results.push_back(sliceColumns(b, *x, *fin, offset, *f));
+      results.push_back(sliceColumns(b, x, fin, offset, *f));
       offset += *f;
     }
     b.getRewriter().replaceOp(op, results);
@@ -258,12 +252,10 @@ struct ReturnLowering : GPUPattern<func::ReturnOp> {
       auto type = cast<RankedTensorType>(original.getType());
       if (!type.getElementType().isF32())
         return refuse(op, "GPU model outputs must be float32");
-      FailureOr<Value> m = b.operand(original, converted);
-      if (failed(m))
+      auto input = b.featuresAndBuffer(original, converted);
+      if (failed(input))
         return failure();
-      FailureOr<int64_t> f = b.features(original);
-      if (failed(f))
-        return failure();
+      auto [f, m] = *input;
       std::string name = index < state.outputNames.size()
                              ? state.outputNames[index]
                              : "result" + std::to_string(index);
@@ -271,8 +263,8 @@ struct ReturnLowering : GPUPattern<func::ReturnOp> {
           rewriter, op.getLoc(),
           MemRefType::get({ShapedType::kDynamic}, rewriter.getF32Type()), index,
           name, outputDims(rewriter, type, state.input));
-      b.launch("to_f32", elementwiseGrid(b, *f), kElementwiseBlock,
-               {*m, out, b.tokens(*f)});
+      b.launch("to_f32", elementwiseGrid(b, f), kElementwiseBlock,
+               {m, out, b.tokens(f)});
     }
     rewriter.replaceOpWithNewOp<func::ReturnOp>(op);
     return success();

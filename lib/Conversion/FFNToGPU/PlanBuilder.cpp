@@ -131,6 +131,17 @@ FailureOr<int64_t> PlanBuilder::deviceResult(Value value) {
 }
 
 FailureOr<std::pair<int64_t, Value>>
+PlanBuilder::featuresAndBuffer(Value original, Value converted) {
+  FailureOr<int64_t> f = features(original);
+  if (failed(f))
+    return failure();
+  FailureOr<Value> x = operand(original, converted);
+  if (failed(x))
+    return failure();
+  return std::make_pair(*f, *x);
+}
+
+FailureOr<std::pair<int64_t, Value>>
 PlanBuilder::resultAndInput(Value result, Value original, Value converted) {
   FailureOr<int64_t> f = deviceResult(result);
   if (failed(f))

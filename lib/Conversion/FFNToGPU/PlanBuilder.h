@@ -80,6 +80,10 @@ public:
   /// features() and checkRows() of a device result.
   FailureOr<int64_t> deviceResult(Value value);
 
+  /// features() of a device operand, and the operand as a buffer.
+  FailureOr<std::pair<int64_t, Value>> featuresAndBuffer(Value original,
+                                                         Value converted);
+
   /// How most patterns start: the features of their device `result` and
   /// their first operand as a buffer.
   FailureOr<std::pair<int64_t, Value>>
