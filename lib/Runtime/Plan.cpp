@@ -83,6 +83,11 @@ struct Writer {
     }
     pod(t.valueLimit);
   }
+  void arg(const Arg &a) {
+    pod<uint8_t>(static_cast<uint8_t>(a.kind));
+    pod(a.value);
+    extent(a.extent);
+  }
 };
 
 /// Bounds-checked reader: every read past the end sets `failed`.
@@ -149,6 +154,13 @@ struct Reader {
     t.valueLimit = pod<int64_t>();
     return t;
   }
+  Arg arg() {
+    Arg a;
+    a.kind = enumeration<Arg::Kind>(6);
+    a.value = pod<uint64_t>();
+    a.extent = extent();
+    return a;
+  }
 };
 } // namespace
 
@@ -173,6 +185,15 @@ std::vector<uint8_t> ffnrt::serializePlan(const Plan &plan) {
     for (const TensorInfo &t : *list)
       w.tensor(t);
   }
+  w.pod<uint32_t>(plan.tensorMaps.size());
+  for (const TensorMap &m : plan.tensorMaps) {
+    w.arg(m.buffer);
+    w.pod<uint8_t>(static_cast<uint8_t>(m.dtype));
+    w.pod(m.rows);
+    w.pod(m.cols);
+    w.pod(m.boxRows);
+    w.pod(m.boxCols);
+  }
   w.pod<uint32_t>(plan.launches.size());
   for (const Launch &l : plan.launches) {
     w.pod(l.kernel);
@@ -184,11 +205,8 @@ std::vector<uint8_t> ffnrt::serializePlan(const Plan &plan) {
       w.pod(b);
     w.pod(l.sharedBytes);
     w.pod<uint32_t>(l.args.size());
-    for (const Arg &a : l.args) {
-      w.pod<uint8_t>(static_cast<uint8_t>(a.kind));
-      w.pod(a.value);
-      w.extent(a.extent);
-    }
+    for (const Arg &a : l.args)
+      w.arg(a);
   }
   return w.out;
 }
@@ -224,6 +242,23 @@ bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
     for (uint32_t i = 0; i < n && !r.failed; ++i)
       list->push_back(r.tensor());
   }
+  uint32_t maps = r.count(59);
+  for (uint32_t i = 0; i < maps && !r.failed; ++i) {
+    TensorMap m;
+    m.buffer = r.arg();
+    m.dtype = r.enumeration<DType>(3);
+    m.rows = r.pod<uint64_t>();
+    m.cols = r.pod<uint64_t>();
+    m.boxRows = r.pod<uint32_t>();
+    m.boxCols = r.pod<uint32_t>();
+    if (!r.failed && m.buffer.kind != Arg::Kind::Arena &&
+        m.buffer.kind != Arg::Kind::Weight) {
+      error = "tensor map " + std::to_string(i) +
+              " is over neither the arena nor the weights";
+      return false;
+    }
+    plan.tensorMaps.push_back(m);
+  }
   uint32_t launches = r.count(4);
   for (uint32_t i = 0; i < launches && !r.failed; ++i) {
     Launch l;
@@ -237,10 +272,14 @@ bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
     l.sharedBytes = r.pod<uint32_t>();
     uint32_t args = r.count(34);
     for (uint32_t k = 0; k < args && !r.failed; ++k) {
-      Arg a;
-      a.kind = r.enumeration<Arg::Kind>(5);
-      a.value = r.pod<uint64_t>();
-      a.extent = r.extent();
+      Arg a = r.arg();
+      if (!r.failed && a.kind == Arg::Kind::TensorMap &&
+          a.value >= plan.tensorMaps.size()) {
+        error = "launch " + std::to_string(i) + " names tensor map " +
+                std::to_string(a.value) + " of " +
+                std::to_string(plan.tensorMaps.size());
+        return false;
+      }
       l.args.push_back(a);
     }
     if (!r.failed && l.kernel >= plan.kernels.size()) {

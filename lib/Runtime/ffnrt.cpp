@@ -51,7 +51,7 @@ ffnrt_status fail(const std::string &message) {
   X(cuEventSynchronize) X(cuEventElapsedTime) X(cuEventDestroy)                \
   X(cuGetErrorString) X(cuStreamBeginCapture) X(cuStreamEndCapture)            \
   X(cuGraphInstantiate) X(cuGraphLaunch) X(cuGraphExecDestroy)                 \
-  X(cuGraphDestroy)
+  X(cuGraphDestroy) X(cuFuncSetAttribute) X(cuTensorMapEncodeTiled)
 
 struct Driver {
 #define FFNRT_DECLARE(name) decltype(&::name) name = nullptr;
@@ -118,6 +118,8 @@ struct ffnrt_model {
   std::vector<CUfunction> functions;
   std::string deviceName;
   DeviceBuffer weights, arena;
+  /// The plan's TMA tensor maps, encoded, 128 bytes each.
+  DeviceBuffer tensorMaps;
   std::vector<DeviceBuffer> inputs, outputs;
   std::vector<std::vector<int64_t>> inputShapes;
   int64_t tokens = 0, batch = 0, seq = 0;
@@ -138,7 +140,7 @@ ffnrt_model::~ffnrt_model() {
   d.cuCtxSetCurrent(context);
   if (graph)
     d.cuGraphExecDestroy(graph);
-  for (DeviceBuffer *b : {&weights, &arena})
+  for (DeviceBuffer *b : {&weights, &arena, &tensorMaps})
     if (b->ptr)
       d.cuMemFree(b->ptr);
   for (auto *list : {&inputs, &outputs})
@@ -153,6 +155,65 @@ ffnrt_model::~ffnrt_model() {
 }
 
 namespace {
+
+/// Encodes the plan's tensor maps over the allocated weights and arena and
+/// copies them to the device, where kernels read them.
+ffnrt_status encodeTensorMaps(ffnrt_model &m) {
+  const Driver &d = driver();
+  std::vector<CUtensorMap> maps(m.plan.tensorMaps.size());
+  if (maps.empty())
+    return FFNRT_OK;
+  for (size_t i = 0; i < maps.size(); ++i) {
+    const TensorMap &t = m.plan.tensorMaps[i];
+    const DeviceBuffer &buffer =
+        t.buffer.kind == Arg::Kind::Arena ? m.arena : m.weights;
+    uint64_t elem = dtypeBytes(t.dtype);
+    if (t.buffer.value > buffer.bytes ||
+        t.rows * t.cols * elem > buffer.bytes - t.buffer.value)
+      return fail("tensor map " + std::to_string(i) +
+                  " reaches past the end of its buffer (corrupt plan?)");
+    cuuint64_t dims[2] = {t.cols, t.rows};
+    cuuint64_t strides[1] = {t.cols * elem};
+    cuuint32_t box[2] = {t.boxCols, t.boxRows};
+    cuuint32_t elementStrides[2] = {1, 1};
+    CUtensorMapDataType type =
+        t.dtype == DType::BF16   ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+        : t.dtype == DType::F16  ? CU_TENSOR_MAP_DATA_TYPE_FLOAT16
+                                 : CU_TENSOR_MAP_DATA_TYPE_FLOAT32;
+    FFNRT_CHECK(
+        d.cuTensorMapEncodeTiled(
+            &maps[i], type, 2,
+            reinterpret_cast<void *>(buffer.ptr + t.buffer.value), dims,
+            strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
+            CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+            CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE),
+        ("encoding tensor map " + std::to_string(i)).c_str());
+  }
+  m.tensorMaps.bytes = maps.size() * sizeof(CUtensorMap);
+  FFNRT_CHECK(d.cuMemAlloc(&m.tensorMaps.ptr, m.tensorMaps.bytes),
+              "allocating the tensor maps");
+  FFNRT_CHECK(d.cuMemcpyHtoD(m.tensorMaps.ptr, maps.data(), m.tensorMaps.bytes),
+              "uploading the tensor maps");
+  return FFNRT_OK;
+}
+
+/// Kernels that take more than the default 48 KiB of dynamic shared memory
+/// must say so before their first launch.
+ffnrt_status allowSharedMemory(ffnrt_model &m) {
+  const Driver &d = driver();
+  std::vector<uint32_t> most(m.functions.size(), 0);
+  for (const Launch &l : m.plan.launches)
+    most[l.kernel] = std::max(most[l.kernel], l.sharedBytes);
+  for (size_t k = 0; k < most.size(); ++k)
+    if (most[k] > 48 * 1024)
+      FFNRT_CHECK(d.cuFuncSetAttribute(
+                      m.functions[k],
+                      CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, most[k]),
+                  ("allowing " + std::to_string(most[k]) +
+                   " bytes of shared memory to " + m.plan.kernels[k])
+                      .c_str());
+  return FFNRT_OK;
+}
 
 std::vector<uint8_t> readFile(const std::string &path, std::string &error) {
   std::ifstream is(path, std::ios::binary);
@@ -283,6 +344,10 @@ ffnrt_status load(const char *cubinPath, int deviceIndex, ffnrt_model &m) {
   m.arena.bytes = std::max<uint64_t>(m.plan.arenaBytes, 1);
   FFNRT_CHECK(d.cuMemAlloc(&m.arena.ptr, m.arena.bytes),
               "allocating the activation arena");
+  if (ffnrt_status s = encodeTensorMaps(m); s != FFNRT_OK)
+    return s;
+  if (ffnrt_status s = allowSharedMemory(m); s != FFNRT_OK)
+    return s;
   // Inputs and outputs are sized for the largest token count.
   int64_t maxBatch = m.plan.maxBatch ? m.plan.maxBatch : m.plan.maxTokens;
   for (auto [infos, buffers] : {std::pair{&m.plan.inputs, &m.inputs},
@@ -353,6 +418,10 @@ ffnrt_status ffnrt_model::launchAll() {
         params.push_back(slot++);
         continue;
       }
+      case Arg::Kind::TensorMap:
+        *slot = tensorMaps.ptr + a.value * sizeof(CUtensorMap);
+        params.push_back(slot++);
+        continue;
       }
       uint64_t descriptor[5] = {base, base, 0, size, 1};
       for (uint64_t word : descriptor) {

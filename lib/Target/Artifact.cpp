@@ -166,6 +166,7 @@ private:
   RuntimeProgram &program;
   rt::Plan &plan;
   llvm::DenseMap<Operation *, uint64_t> weightOffsets;
+  llvm::DenseMap<Operation *, uint64_t> mapIndex;
   llvm::StringMap<unsigned> kernelIndex;
 };
 
@@ -215,6 +216,32 @@ llvm::Expected<rt::Arg> PlanReader::argOf(Operation *user, Value v) {
   } else if (auto output = dyn_cast_or_null<plan::OutputOp>(def)) {
     arg.kind = rt::Arg::Kind::Output;
     arg.value = output.getIndex();
+  } else if (auto map = dyn_cast_or_null<plan::TensorMapOp>(def)) {
+    auto buffer = argOf(map, map.getBuffer());
+    if (!buffer)
+      return buffer.takeError();
+    if (buffer->kind != rt::Arg::Kind::Arena &&
+        buffer->kind != rt::Arg::Kind::Weight)
+      return errorAt(map, "a tensor map must be over a weight or an arena "
+                          "buffer");
+    Type element = map.getBuffer().getType().getElementType();
+    if (!element.isBF16() && !element.isF16() && !element.isF32())
+      return errorAt(map, "tensor maps take bf16, f16 or f32 buffers");
+    auto [it, inserted] = mapIndex.try_emplace(map, plan.tensorMaps.size());
+    if (inserted) {
+      rt::TensorMap m;
+      m.buffer = *buffer;
+      m.dtype = element.isBF16()  ? rt::DType::BF16
+                : element.isF16() ? rt::DType::F16
+                                  : rt::DType::F32;
+      m.rows = map.getRows();
+      m.cols = map.getCols();
+      m.boxRows = map.getBoxRows();
+      m.boxCols = map.getBoxCols();
+      plan.tensorMaps.push_back(m);
+    }
+    arg.kind = rt::Arg::Kind::TensorMap;
+    arg.value = it->second;
   } else if (v.getType().isF32()) {
     auto c = dyn_cast_or_null<arith::ConstantOp>(def);
     auto f = c ? dyn_cast<FloatAttr>(c.getValue()) : FloatAttr();
@@ -264,8 +291,14 @@ llvm::Error PlanReader::launch(gpu::LaunchFuncOp op) {
     l.grid[d] = *g;
     l.block[d] = b->add;
   }
-  if (op.getDynamicSharedMemorySize())
-    return errorAt(op, "dynamic shared memory is not supported by the plan");
+  if (Value shared = op.getDynamicSharedMemorySize()) {
+    auto bytes = extentOf(op, shared);
+    if (!bytes)
+      return bytes.takeError();
+    if (bytes->sym != rt::Sym::One)
+      return errorAt(op, "dynamic shared memory sizes must be constants");
+    l.sharedBytes = bytes->add;
+  }
   for (Value v : op.getKernelOperands()) {
     auto arg = argOf(op, v);
     if (!arg)

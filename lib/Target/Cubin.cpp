@@ -124,6 +124,8 @@ llvm::Error mlir::ffn::lowerKernelsToNVVM(ModuleOp kernels,
   device.addPass(createSCFToControlFlowPass());
   device.addPass(createConvertNVGPUToNVVMPass());
   device.addPass(createConvertGpuOpsToNVVMOps());
+  // Ops NVVM has no intrinsic for (wgmma, TMA with predicates) as PTX.
+  device.addPass(createConvertNVVMToLLVMPass());
   device.addPass(createReconcileUnrealizedCastsPass());
   // The target chosen by convert-ffn-to-gpu, now linked with libdevice.
   MLIRContext *ctx = kernels.getContext();

@@ -14,7 +14,7 @@
 
 namespace ffnrt {
 
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;
 /// The cubin's global that holds the serialized plan.
 constexpr const char *kPlanSymbol = "ffn_plan";
 /// Alignment of every tensor in the sidecar and of the arena's buffers.
@@ -61,10 +61,23 @@ struct Arg {
     Output = 3, ///< value: output index
     I32 = 4,    ///< extent, evaluated at run time
     F32 = 5,    ///< value: the float's bits
+    TensorMap = 6, ///< value: index into Plan::tensorMaps; passed as a
+                   ///< pointer to the encoded map in device memory
   };
   Kind kind = Kind::I32;
   uint64_t value = 0;
   Extent extent;
+};
+
+/// A TMA tensor map the runtime encodes once the buffers are allocated:
+/// `buffer` (an Arena or Weight argument) read as a row-major [rows, cols]
+/// matrix of `dtype`, in boxes of [boxRows, boxCols] with the 128-byte
+/// swizzle; out-of-range rows and columns read as zeros.
+struct TensorMap {
+  Arg buffer;
+  DType dtype = DType::BF16;
+  uint64_t rows = 0, cols = 0;
+  uint32_t boxRows = 0, boxCols = 0;
 };
 
 struct Launch {
@@ -90,6 +103,7 @@ struct Plan {
   uint64_t arenaBytes = 0;
   std::vector<std::string> kernels;
   std::vector<TensorInfo> inputs, outputs;
+  std::vector<TensorMap> tensorMaps;
   std::vector<Launch> launches;
 };
 

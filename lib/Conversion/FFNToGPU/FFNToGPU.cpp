@@ -54,6 +54,10 @@ bool mlir::ffn::isSupportedChip(StringRef chip) {
   return llvm::is_contained({"sm_80", "sm_86", "sm_89", "sm_90"}, chip);
 }
 
+std::string mlir::ffn::kernelChipFor(StringRef chip) {
+  return chip == "sm_90" ? "sm_90a" : chip.str();
+}
+
 void mlir::ffn::populateFFNToGPUTypeConversions(TypeConverter &converter,
                                                 const GPULoweringState &state) {
   converter.addConversion([](Type type) { return type; });
@@ -216,7 +220,7 @@ LogicalResult ConvertFFNToGPUPass::addKernelLibrary(ModuleOp module) {
   MLIRContext *ctx = module.getContext();
   ParserConfig config(ctx);
   OwningOpRef<ModuleOp> library =
-      parseSourceString<ModuleOp>(kernelLibrarySource(precision), config);
+      parseSourceString<ModuleOp>(kernelLibrarySource(precision, chip == "sm_90"), config);
   if (!library)
     return module.emitError("internal error: the kernel library does not "
                             "parse");
@@ -228,7 +232,8 @@ LogicalResult ConvertFFNToGPUPass::addKernelLibrary(ModuleOp module) {
   });
   kernels.setTargetsAttr(ArrayAttr::get(
       ctx, {NVVM::NVVMTargetAttr::get(ctx, /*optLevel=*/3,
-                                      "nvptx64-nvidia-cuda", chip)}));
+                                      "nvptx64-nvidia-cuda",
+                                      kernelChipFor(chip))}));
   kernels->moveBefore(module.getBody(), module.getBody()->end());
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                   UnitAttr::get(ctx));
@@ -248,6 +253,7 @@ void ConvertFFNToGPUPass::runOnOperation() {
   state.precision = precision;
   state.act = precisionType(&getContext(), precision);
   state.maxTokens = maxTokens;
+  state.hopper = chip == "sm_90";
   int64_t maxSeq = 0;
   if (failed(materializeHostValues(func, maxTokens, maxSeq)) ||
       failed(prepareSignature(func, state)) || failed(convert(func, state)) ||

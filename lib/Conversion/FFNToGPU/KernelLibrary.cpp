@@ -106,13 +106,83 @@ func.func private @mma(%a: vector<4x2x{0}>, %b: vector<2x2x{0}>, %c: vector<4xf3
            .str();
   return s;
 }
+
+/// Helpers of Wgmma.mlir whose shape follows the wgmma accumulator, 128 f32
+/// a thread (!wgacc): @wg_mma4 (one 64-column k-step: four m64n256k16, the
+/// descriptors advancing 32 bytes each), and @wg_store / @wg_partial, which
+/// hand each of the 32 fragments of 8 columns to @gemm_store /
+/// @partial_store (the fragments have mma.sync's m16n8 layout).
+std::string wgmmaHelpers(Precision precision) {
+  std::string type = precision == Precision::BF16 ? "bf16" : "f16";
+  std::string s = R"(
+func.func private @wg_mma4(%da: i64, %db: i64, %acc: !wgacc) -> !wgacc {
+)";
+  for (int i = 0; i < 4; ++i)
+    s += llvm::formatv(
+             "  %o{0} = arith.constant {1} : i64\n"
+             "  %da{0} = arith.addi %da, %o{0} : i64\n"
+             "  %db{0} = arith.addi %db, %o{0} : i64\n"
+             "  %r{0} = nvvm.wgmma.mma_async %da{0}, %db{0}, {2}, "
+             "#nvvm.shape<m = 64, n = 256, k = 16>, D [<f32>, <one>], "
+             "A [<{3}>, <one>, <row>], B [<{3}>, <one>, <col>] "
+             ": !wgacc -> !wgacc\n",
+             i, 2 * i, i ? llvm::formatv("%r{0}", i - 1).str() : "%acc", type)
+             .str();
+  s += "  return %r3 : !wgacc\n}\n";
+  auto fragments = [&](StringRef name, StringRef params, StringRef callee, StringRef before, StringRef after,
+                       StringRef calleeTypes) {
+    s += llvm::formatv("func.func private @{0}(%acc: !wgacc, {1}) "
+                       "attributes {{always_inline} {{\n"
+                       "  %c8 = arith.constant 8 : index\n",
+                       name, params)
+             .str();
+    for (int j = 0; j < 32; ++j) {
+      for (int e = 0; e < 4; ++e)
+        s += llvm::formatv("  %e{0}_{1} = llvm.extractvalue %acc[{2}] : "
+                           "!wgacc\n",
+                           j, e, 4 * j + e)
+                 .str();
+      s += llvm::formatv(
+               "  %v{0} = vector.from_elements %e{0}_0, %e{0}_1, %e{0}_2, "
+               "%e{0}_3 : vector<4xf32>\n"
+               "  %j{0} = arith.constant {1} : index\n"
+               "  %col{0} = arith.addi %n0, %j{0} : index\n"
+               "  func.call @{2}({3}, %col{0}, {4}, %v{0}) : ({5}) -> ()\n",
+               j, 8 * j, callee, before, after, calleeTypes)
+               .str();
+    }
+    s += "  return\n}\n";
+  };
+  fragments("wg_store",
+            "%bias: memref<?x!act>, %res: memref<?x!act>, %out: "
+            "memref<?x!act>, %m0: index, %n0: index, %lane: index, %tokens: "
+            "index, %pairs: index, %ncols: index, %flags: i32, %kind: i32",
+            "gemm_store", "%bias, %res, %out, %m0",
+            "%lane, %tokens, %pairs, %ncols, %flags, %kind",
+            "memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, "
+            "index, index, index, index, i32, i32, vector<4xf32>");
+  fragments("wg_partial",
+            "%ws: memref<?xf32>, %z: index, %m0: index, %n0: index, %lane: "
+            "index, %tokens: index, %rows: index",
+            "partial_store", "%ws, %z, %m0", "%lane, %tokens, %rows",
+            "memref<?xf32>, index, index, index, index, index, index, "
+            "vector<4xf32>");
+  return s;
+}
 } // namespace
 
-std::string mlir::ffn::kernelLibrarySource(Precision precision) {
+std::string mlir::ffn::kernelLibrarySource(Precision precision, bool hopper) {
   std::string s = "!act = ";
   s += precision == Precision::BF16   ? "bf16"
        : precision == Precision::FP16 ? "f16"
                                       : "f32";
+  bool wgmma = hopper && precision != Precision::FP32;
+  if (wgmma) {
+    s += "\n!wgacc = !llvm.struct<(";
+    for (int i = 0; i < 128; ++i)
+      s += i ? ", f32" : "f32";
+    s += ")>";
+  }
   s += "\ngpu.module @ffn_kernels {\n";
   s += enumPrelude();
   s += precision == Precision::FP32 ? kF32Source : kHalfSource;
@@ -122,6 +192,8 @@ std::string mlir::ffn::kernelLibrarySource(Precision precision) {
   // Tensor cores take the 16-bit precisions.
   if (precision != Precision::FP32)
     s += mmaHelper(precision) + kGemmSource;
+  if (wgmma)
+    s += wgmmaHelpers(precision) + kWgmmaSource;
   s += "}\n";
   return s;
 }

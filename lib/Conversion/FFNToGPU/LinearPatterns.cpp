@@ -21,13 +21,26 @@ namespace {
 
 /// Calls of up to this many tokens read each weight once with the GEMV.
 constexpr int64_t kGemvMaxTokens = 8;
-/// Split-K: for calls of up to kSplitMaxTokens tokens, weights with fewer
-/// than kSplitBelowCTAs CTAs of 128 rows are split into at most kMaxSplits
-/// slices of at least kMinSplitK columns.
+/// Split-K: for calls of up to kSplitMaxTokens tokens, weights of fewer
+/// than kSplitBelowRows rows are split into at most kMaxSplits slices of at
+/// least kMinSplitK columns.
 constexpr int64_t kSplitMaxTokens = 256;
-constexpr int64_t kSplitBelowCTAs = 128;
+constexpr int64_t kSplitBelowRows = 16384;
 constexpr int64_t kMaxSplits = 16;
 constexpr int64_t kMinSplitK = 512;
+
+/// A tensor-core matrix product of the kernel library: the kernel over all
+/// of k, its split-K partial, and their tile and launch shape.
+struct GemmKernel {
+  StringRef full, partial;
+  int64_t tileRows, tileTokens, threads, sharedBytes;
+};
+/// mma.sync, operands staged by the threads (sm_80 and later).
+constexpr GemmKernel kMmaSync = {"gemm_mma", "gemm_mma_partial", 128, 64, 128,
+                                 0};
+/// wgmma fed by TMA (sm_90a), see Wgmma.mlir for the shared-memory budget.
+constexpr GemmKernel kWgmma = {"gemm_wgmma", "gemm_wgmma_partial", 256, 128,
+                               288, 197696};
 
 plan::KernelActivation kernelActivation(Activation kind) {
   switch (kind) {
@@ -189,8 +202,8 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
       b.flags(plan::EpilogueAttr::get(ctx, epilogue)),
       b.flags(plan::KernelActivationAttr::get(ctx, activation))};
   // Few tokens: the GEMV, one warp per pair of weight rows, four pairs and
-  // four tokens per CTA, streams the weights. More: tensor cores, 64 tokens
-  // by 128 weight rows per CTA, in the 16-bit precisions.
+  // four tokens per CTA, streams the weights. More: tensor cores, in the
+  // 16-bit precisions.
   int64_t pairs = gate ? n : (n + 1) / 2;
   int64_t rows = gate ? 2 * n : n;
   GPULoweringState &state = b.getState();
@@ -204,34 +217,50 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
            128, args, few);
   if (!tensorCores)
     return success();
-  int64_t across = (rows + 127) / 128;
+  // Hopper streams both operands with TMA, which reads x through a tensor
+  // map over its arena buffer (capacity: the largest call's rows).
+  GemmKernel kernel = kMmaSync;
+  Value xs = x, ws = w;
+  if (auto buffer = x.getDefiningOp<plan::AllocOp>();
+      state.hopper && buffer) {
+    kernel = kWgmma;
+    int64_t capacity =
+        buffer.getBytes() /
+        (k * (cast<MemRefType>(x.getType()).getElementTypeBitWidth() / 8));
+    xs = b.tensorMap(x, capacity, k, kernel.tileTokens);
+    ws = b.tensorMap(w, rows, k, kernel.tileRows);
+  }
+  args[0] = xs;
+  args[1] = ws;
+  Value across = b.index(llvm::divideCeil(rows, kernel.tileRows));
+  Value down =
+      b.tokens(1, kernel.tileTokens - 1, kernel.tileTokens, false);
   // Up to kSplitMaxTokens tokens, a weight of few rows and a long k leaves
   // most SMs idle: split k, sum the slices in f32 and apply the epilogue.
   int64_t splits = std::min<int64_t>(kMaxSplits, k / kMinSplitK);
-  bool split = across < kSplitBelowCTAs && splits > 1;
+  bool split = rows < kSplitBelowRows && splits > 1;
   int64_t splitTokens = std::min(state.maxTokens, kSplitMaxTokens);
   if (split) {
-    int64_t kslice = llvm::alignTo(llvm::divideCeil(k, splits), 32);
+    int64_t kslice = llvm::alignTo(llvm::divideCeil(k, splits), 64);
     splits = llvm::divideCeil(k, kslice);
     std::array<int64_t, 2> range = {kGemvMaxTokens + 1, kSplitMaxTokens};
-    Value ws = b.allocElements(splits * splitTokens * rows,
-                               b.getRewriter().getF32Type());
-    b.launch("gemm_mma_partial",
-             {b.index(across), b.tokens(1, 63, 64, false), b.index(splits)},
-             128, {x, w, ws, b.tokens(), b.i32(k), b.i32(rows), b.i32(kslice)},
-             range);
+    Value partials = b.allocElements(splits * splitTokens * rows,
+                                     b.getRewriter().getF32Type());
+    b.launch(kernel.partial, {across, down, b.index(splits)}, kernel.threads,
+             {xs, ws, partials, b.tokens(), b.i32(k), b.i32(rows),
+              b.i32(kslice)},
+             range, kernel.sharedBytes);
     b.launch("splitk_reduce",
              {b.tokens(pairs, 255, 256, false), b.index(1), b.index(1)}, 256,
-             {ws, biasMem, residual ? residual : w, out, b.tokens(), b.i32(n),
-              args[8], args[9], b.i32(splits)},
+             {partials, biasMem, residual ? residual : w, out, b.tokens(),
+              b.i32(n), args[8], args[9], b.i32(splits)},
              range);
   }
   if (!split || state.maxTokens > kSplitMaxTokens)
-    b.launch("gemm_mma",
-             {b.index(across), b.tokens(1, 63, 64, false), b.index(1)}, 128,
-             args,
+    b.launch(kernel.full, {across, down, b.index(1)}, kernel.threads, args,
              std::array<int64_t, 2>{
-                 (split ? kSplitMaxTokens : kGemvMaxTokens) + 1, 0});
+                 (split ? kSplitMaxTokens : kGemvMaxTokens) + 1, 0},
+             kernel.sharedBytes);
   return success();
 }
 

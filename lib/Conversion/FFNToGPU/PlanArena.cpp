@@ -1,7 +1,8 @@
 //===- PlanArena.cpp - The ffn-plan-arena pass ----------------------------===//
 //
-// A buffer is live from its ffnrt.alloc to its last use in program order;
-// the plan's launches run in that order on one stream.
+// A buffer is live from its ffnrt.alloc to its last use in program order,
+// uses through a tensor map included; the plan's launches run in that order
+// on one stream.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,8 +29,12 @@ struct FFNPlanArenaPass : ffn::impl::FFNPlanArenaBase<FFNPlanArenaPass> {
     std::vector<BufferRequest> requests;
     func.walk([&](plan::AllocOp alloc) {
       unsigned first = position[alloc], last = first;
-      for (Operation *user : alloc->getUsers())
+      for (Operation *user : alloc->getUsers()) {
         last = std::max(last, position[user]);
+        if (isa<plan::TensorMapOp>(user))
+          for (Operation *launch : user->getUsers())
+            last = std::max(last, position[launch]);
+      }
       allocs.push_back(alloc);
       requests.push_back(
           {static_cast<uint64_t>(alloc.getBytes()), first, last});

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
@@ -154,7 +155,8 @@ PlanBuilder::resultAndInput(Value result, Value original, Value converted) {
 
 void PlanBuilder::launch(StringRef kernel, std::array<Value, 3> grid,
                          int64_t block, ValueRange args,
-                         std::optional<std::array<int64_t, 2>> tokens) {
+                         std::optional<std::array<int64_t, 2>> tokens,
+                         int64_t sharedBytes) {
   MLIRContext *ctx = rewriter.getContext();
   auto symbol = SymbolRefAttr::get(ctx, plan::kKernelModule,
                                    {FlatSymbolRefAttr::get(ctx, kernel)});
@@ -162,9 +164,20 @@ void PlanBuilder::launch(StringRef kernel, std::array<Value, 3> grid,
   auto op = gpu::LaunchFuncOp::create(
       rewriter, loc, symbol, gpu::KernelDim3{grid[0], grid[1], grid[2]},
       gpu::KernelDim3{index(block), one, one},
-      /*dynamicSharedMemorySize=*/Value(), args, /*asyncObject=*/Value());
+      sharedBytes ? i32(sharedBytes) : Value(), args,
+      /*asyncObject=*/Value());
   if (tokens)
     op->setAttr(plan::kTokensAttr, rewriter.getDenseI64ArrayAttr(*tokens));
+}
+
+Value PlanBuilder::tensorMap(Value buffer, int64_t rows, int64_t cols,
+                             int64_t boxRows) {
+  auto type = cast<MemRefType>(buffer.getType());
+  int64_t boxCols = 128 / (type.getElementTypeBitWidth() / 8);
+  return plan::TensorMapOp::create(
+      rewriter, loc, LLVM::LLVMPointerType::get(rewriter.getContext()), buffer,
+      rewriter.getI64IntegerAttr(rows), rewriter.getI64IntegerAttr(cols),
+      rewriter.getI64IntegerAttr(boxRows), rewriter.getI64IntegerAttr(boxCols));
 }
 
 void mlir::ffn::launchNorm(PlanBuilder &b, Value x, Value weight, Value bias,

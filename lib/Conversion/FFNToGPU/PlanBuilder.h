@@ -93,7 +93,12 @@ public:
   /// max} tokens when given (max 0: no bound).
   void launch(StringRef kernel, std::array<Value, 3> grid, int64_t block,
               ValueRange args,
-              std::optional<std::array<int64_t, 2>> tokens = std::nullopt);
+              std::optional<std::array<int64_t, 2>> tokens = std::nullopt,
+              int64_t sharedBytes = 0);
+
+  /// A TMA tensor map over `buffer` as [rows, cols], boxes of `boxRows`
+  /// rows by 128 bytes.
+  Value tensorMap(Value buffer, int64_t rows, int64_t cols, int64_t boxRows);
 
 private:
   ConversionPatternRewriter &rewriter;

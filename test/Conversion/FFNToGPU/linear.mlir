@@ -1,7 +1,8 @@
 // Weight matmuls, MLPs and FFN blocks: one `linear` launch per projection
 // over weights stored [n, k], the gated MLP's gate and up interleaved in one
 // launch, the block's residual add fused into its down projection.
-// RUN: ffn-opt %s --convert-ffn-to-gpu --split-input-file | FileCheck %s
+// RUN: ffn-opt %s --convert-ffn-to-gpu=chip=sm_80 --split-input-file | FileCheck %s
+// RUN: ffn-opt %s --convert-ffn-to-gpu --split-input-file | FileCheck %s --check-prefix=HOPPER
 // RUN: ffn-opt %s --convert-ffn-to-gpu=precision=fp32 --split-input-file | FileCheck %s --check-prefix=FP32
 // RUN: ffn-opt %s --convert-ffn-to-gpu=max-tokens=8 --split-input-file | FileCheck %s --check-prefix=DECODE
 
@@ -29,8 +30,28 @@
 // CHECK: %[[B:.*]] = ffnrt.weight [dense<1.000000e+00> : tensor<96xf32>] : memref<?xbf16>
 // CHECK: %[[BIAS:.*]] = ffnrt.flags #ffnrt.epilogue<bias>
 // CHECK: gpu.launch_func  @ffn_kernels::@linear {{.*}} args(%[[X]] : memref<?xbf16>, %[[WT]] : memref<?xbf16>, %[[B]] : memref<?xbf16>, %[[WT]] : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[BIAS]] : i32, %{{.*}} : i32)
-// CHECK: gpu.module @ffn_kernels [#nvvm.target<O = 3, chip = "sm_90">]
+// CHECK: gpu.module @ffn_kernels [#nvvm.target<O = 3, chip = "sm_80">]
 // CHECK: gpu.func @linear(
+// CHECK-NOT: gpu.func @gemm_wgmma
+
+// On Hopper the tensor-core launch is wgmma fed by TMA: tensor maps over x
+// (capacity 4096 rows, boxes of 128 tokens) and the weight (96 rows, boxes
+// of 256), 128 tokens by 256 weight rows per CTA, 288 threads and the
+// shared-memory ring; the kernels are built for sm_90a.
+// HOPPER-LABEL: func.func @ffn_plan()
+// HOPPER: %[[X:.*]] = ffnrt.alloc {bytes = 524288 : i64} : memref<?xbf16>
+// HOPPER: %[[W:.*]] = ffnrt.weight [dense<5.000000e-01> : tensor<64x96xf32>] transpose : memref<?xbf16>
+// HOPPER: gpu.launch_func  @ffn_kernels::@linear {{.*}} {ffnrt.tokens = array<i64: 0, 8>}
+// HOPPER: %[[TX:.*]] = ffnrt.tensor_map %[[X]] {box_cols = 64 : i64, box_rows = 128 : i64, cols = 64 : i64, rows = 4096 : i64} : memref<?xbf16>
+// HOPPER: %[[TW:.*]] = ffnrt.tensor_map %[[W]] {box_cols = 64 : i64, box_rows = 256 : i64, cols = 64 : i64, rows = 96 : i64} : memref<?xbf16>
+// HOPPER: %[[MY:.*]] = ffnrt.extent tokens + 127 ceildiv 128 : index
+// HOPPER: %[[SMEM:.*]] = arith.constant 197696 : i32
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma blocks in (%{{.*}}, %[[MY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}})  dynamic_shared_memory_size %[[SMEM]] args(%[[TX]] : !llvm.ptr, %[[TW]] : !llvm.ptr, %[[W]] : memref<?xbf16>, {{.*}}) {ffnrt.tokens = array<i64: 9, 0>}
+// HOPPER: gpu.module @ffn_kernels [#nvvm.target<O = 3, chip = "sm_90a">]
+// HOPPER: gpu.func @gemm_wgmma(
+// The other cases lower alike.
+// HOPPER-LABEL: func.func @ffn_plan()
+// HOPPER-LABEL: func.func @ffn_plan()
 
 // fp32 has no tensor-core path: the GEMV serves every call.
 // FP32: ffnrt.weight [dense<5.000000e-01> : tensor<64x96xf32>] transpose : memref<?xf32>
@@ -117,6 +138,11 @@ func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32
 // CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma_partial blocks in (%{{.*}}, %{{.*}}, %[[SPLITS]]) {{.*}} args(%{{.*}} : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
 // CHECK: gpu.launch_func  @ffn_kernels::@splitk_reduce {{.*}} args(%[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
 // CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma {{.*}} {ffnrt.tokens = array<i64: 257, 0>}
+// HOPPER-LABEL: func.func @ffn_plan()
+// HOPPER: %[[WS:.*]] = ffnrt.alloc {bytes = 262144 : i64} : memref<?xf32>
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma_partial blocks in (%{{.*}}, %{{.*}}, %{{.*}}) {{.*}} args(%{{.*}} : !llvm.ptr, %{{.*}} : !llvm.ptr, %[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
+// HOPPER: gpu.launch_func  @ffn_kernels::@splitk_reduce {{.*}} {ffnrt.tokens = array<i64: 9, 256>}
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma {{.*}} {ffnrt.tokens = array<i64: 257, 0>}
 func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x?x64xf32> {
   %table = arith.constant dense<1.0> : tensor<100x2048xf32>
   %w = arith.constant dense<0.5> : tensor<2048x64xf32>

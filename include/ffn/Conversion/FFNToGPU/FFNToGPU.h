@@ -34,6 +34,8 @@ struct GPULoweringState {
   int64_t maxTokens = 4096;
   /// The model's token ids, [batch, seq].
   RankedTensorType input;
+  /// Hopper's wgmma and TMA are available (sm_90, built as sm_90a).
+  bool hopper = false;
   /// Set to 1 when some tensor has a static batch of 1.
   int64_t maxBatch = 0;
   /// The model's output names, by result index.
@@ -50,8 +52,13 @@ void populateFFNToGPUConversionPatterns(GPULoweringState &state,
                                         TypeConverter &converter,
                                         RewritePatternSet &patterns);
 
-/// The kernel library (gpu dialect) for `precision`, as MLIR source.
-std::string kernelLibrarySource(Precision precision);
+/// The kernel library (gpu dialect) for `precision`, as MLIR source; with
+/// `hopper`, also the wgmma/TMA kernels.
+std::string kernelLibrarySource(Precision precision, bool hopper);
+
+/// The chip the kernels are built for: Hopper's wgmma needs the
+/// architecture-specific sm_90a.
+std::string kernelChipFor(llvm::StringRef chip);
 
 } // namespace mlir::ffn
 

@@ -290,14 +290,7 @@ gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>
   %cN40 = arith.constant 40 : index
   %cN48 = arith.constant 48 : index
   %cN56 = arith.constant 56 : index
-  %ncols = arith.index_cast %n32 : i32 to index
-  %gatedBit = func.call @epilogue_gated() : () -> i32
-  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
-  %n2 = arith.muli %ncols, %c2 : index
-  %rows = arith.select %gated, %n2, %ncols : index
-  %np1 = arith.addi %ncols, %c1 : index
-  %halfPairs = arith.divui %np1, %c2 : index
-  %pairs = arith.select %gated, %ncols, %halfPairs : index
+  %rows, %pairs, %ncols = func.call @out_shape(%n32, %flags) : (i32, i32) -> (index, index, index)
   %nlast = arith.subi %rows, %c1 : index
   %acc:16 = func.call @gemm_tiles(%x, %w, %sa, %sb, %mcta, %ncta, %mw, %nw, %c0, %k, %k, %rlast, %nlast, %tid, %lane) : (memref<?x!act>, memref<?x!act>, memref<?x!act, #gpu.address_space<workgroup>>, memref<?x!act, #gpu.address_space<workgroup>>, index, index, index, index, index, index, index, index, index, index, index) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
   %mt0 = arith.addi %mcta, %mw : index
@@ -463,15 +456,8 @@ gpu.func @splitk_reduce(%ws: memref<?xf32>, %bias: memref<?x!act>, %res: memref<
   %base = arith.muli %bid, %nt : index
   %idx = arith.addi %base, %tid : index
   %tokens = arith.index_cast %t32 : i32 to index
-  %ncols = arith.index_cast %n32 : i32 to index
   %splits = arith.index_cast %splits32 : i32 to index
-  %gatedBit = func.call @epilogue_gated() : () -> i32
-  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
-  %n2 = arith.muli %ncols, %c2 : index
-  %rows = arith.select %gated, %n2, %ncols : index
-  %np1 = arith.addi %ncols, %c1 : index
-  %halfPairs = arith.divui %np1, %c2 : index
-  %pairs = arith.select %gated, %ncols, %halfPairs : index
+  %rows, %pairs, %ncols = func.call @out_shape(%n32, %flags) : (i32, i32) -> (index, index, index)
   %total = arith.muli %tokens, %pairs : index
   %in = arith.cmpi ult, %idx, %total : index
   scf.if %in {

@@ -67,6 +67,22 @@ func.func private @dot_sum(%a: vector<8xf32>) -> f32 {
   return %w : f32
 }
 
+// The weight rows, output pairs and output columns of a linear kernel's
+// %n32 outputs: a gated epilogue reads two interleaved rows per output.
+func.func private @out_shape(%n32: i32, %flags: i32) -> (index, index, index) {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %ncols = arith.index_cast %n32 : i32 to index
+  %gatedBit = func.call @epilogue_gated() : () -> i32
+  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
+  %n2 = arith.muli %ncols, %c2 : index
+  %rows = arith.select %gated, %n2, %ncols : index
+  %np1 = arith.addi %ncols, %c1 : index
+  %halfPairs = arith.divui %np1, %c2 : index
+  %pairs = arith.select %gated, %ncols, %halfPairs : index
+  return %rows, %pairs, %ncols : index, index, index
+}
+
 // out[t, n] = epilogue(sum_k x[t, k] * w[row, k]) for t < tokens, k % 8 == 0.
 // Each warp computes two weight rows for four tokens; grid (ceil(pairs / 4),
 // ceil(tokens / 4)), 128 threads. %flags is an #ffnrt.epilogue: bias, gated
@@ -92,14 +108,7 @@ gpu.func @linear(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
   %pair = arith.addi %bx4, %warp : index
   %tokens = arith.index_cast %t32 : i32 to index
   %k = arith.index_cast %k32 : i32 to index
-  %ncols = arith.index_cast %n32 : i32 to index
-  %gatedBit = func.call @epilogue_gated() : () -> i32
-  %gated = func.call @has_flag(%flags, %gatedBit) : (i32, i32) -> i1
-  %n2 = arith.muli %ncols, %c2 : index
-  %rows = arith.select %gated, %n2, %ncols : index
-  %np1 = arith.addi %ncols, %c1 : index
-  %halfPairs = arith.divui %np1, %c2 : index
-  %pairs = arith.select %gated, %ncols, %halfPairs : index
+  %rows, %pairs, %ncols = func.call @out_shape(%n32, %flags) : (i32, i32) -> (index, index, index)
   %active = arith.cmpi ult, %pair, %pairs : index
   scf.if %active {
     %r0 = arith.muli %pair, %c2 : index

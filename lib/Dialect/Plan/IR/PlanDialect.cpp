@@ -4,6 +4,7 @@
 #include "ffn/Dialect/Plan/IR/PlanOps.h"
 #include "ffn/Runtime/Plan.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"

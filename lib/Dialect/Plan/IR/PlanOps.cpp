@@ -69,6 +69,24 @@ LogicalResult WeightOp::verify() {
   return success();
 }
 
+LogicalResult TensorMapOp::verify() {
+  unsigned bits = getBuffer().getType().getElementTypeBitWidth();
+  if (bits % 8)
+    return emitOpError("needs a byte-sized element type");
+  int64_t bytes = bits / 8;
+  if (getRows() < 1 || getCols() < 1)
+    return emitOpError("rows and cols must be positive");
+  if (getCols() * bytes % 16)
+    return emitOpError("rows must be a multiple of 16 bytes long, got ")
+           << getCols() * bytes;
+  if (getBoxRows() < 1 || getBoxRows() > 256)
+    return emitOpError("box_rows must be in [1, 256], got ") << getBoxRows();
+  if (getBoxCols() * bytes != 128)
+    return emitOpError("box_cols must make 128 bytes (the swizzle), got ")
+           << getBoxCols() * bytes;
+  return success();
+}
+
 LogicalResult TableOp::verify() {
   auto value = cast<ShapedType>(getValue().getType());
   RankedTensorType result = getResult().getType();

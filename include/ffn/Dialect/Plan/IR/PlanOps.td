@@ -13,6 +13,7 @@ include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Dialect/LLVMIR/LLVMOpBase.td"
 
 def Plan_Dialect : Dialect {
   let name = "ffnrt";
@@ -23,7 +24,8 @@ def Plan_Dialect : Dialect {
     `@ffn_plan`, that says what the runtime does on every call: the model's
     inputs and outputs (`ffnrt.input`, `ffnrt.output`), activation buffers
     in one arena (`ffnrt.alloc`), weights uploaded once (`ffnrt.weight`),
-    and the kernel launches (`gpu.launch_func`) in order. Grid sizes and
+    TMA tensor maps over either (`ffnrt.tensor_map`), and the kernel
+    launches (`gpu.launch_func`) in order. Grid sizes and
     scalar kernel arguments that depend on the call's shape are
     `ffnrt.extent` ops over the number of tokens, the batch or the sequence
     length; kernel flags are `ffnrt.flags` of the enums below, whose values
@@ -39,6 +41,7 @@ def Plan_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 class Plan_Op<string mnemonic, list<Trait> traits = []>
@@ -213,6 +216,28 @@ def Plan_WeightOp : Plan_Op<"weight", [Pure]> {
     /// Rows and row length of the stored layout.
     std::pair<int64_t, int64_t> getStoredShape();
   }];
+}
+
+def Plan_TensorMapOp : Plan_Op<"tensor_map", [Pure]> {
+  let summary = "A TMA tensor map over a weight or arena buffer";
+  let description = [{
+    The runtime encodes a tiled tensor map (`cuTensorMapEncodeTiled`) over
+    `buffer` read as a row-major [rows, cols] matrix of its element type,
+    copied in boxes of [box_rows, box_cols] with the 128-byte swizzle, rows
+    and columns past the end read as zeros. `box_cols` elements must make
+    128 bytes. Kernels receive a pointer to the encoded map in device
+    memory. For an arena buffer, `rows` is its capacity: the rows of the
+    largest call.
+
+    ```mlir
+    %m = ffnrt.tensor_map %w {rows = 14336, cols = 4096, box_rows = 256, box_cols = 64} : memref<?xbf16>
+    ```
+  }];
+  let arguments = (ins Plan_Buffer:$buffer, I64Attr:$rows, I64Attr:$cols,
+                       I64Attr:$box_rows, I64Attr:$box_cols);
+  let results = (outs LLVM_DefaultPointer:$result);
+  let assemblyFormat = "$buffer attr-dict `:` type($buffer)";
+  let hasVerifier = 1;
 }
 
 def Plan_TableOp : Plan_Op<"table", [Pure]> {
