@@ -23,7 +23,7 @@ namespace {
 constexpr int64_t kElementwiseBlock = 256;
 
 std::array<Value, 3> elementwiseGrid(PlanBuilder &b, int64_t features) {
-  return {b.tokens(features, kElementwiseBlock - 1, kElementwiseBlock, false),
+  return {b.tokens(features, 0, kElementwiseBlock, false),
           b.index(1), b.index(1)};
 }
 

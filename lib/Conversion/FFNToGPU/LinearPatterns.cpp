@@ -213,7 +213,7 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
   if (tensorCores)
     few = std::array<int64_t, 2>{0, kGemvMaxTokens};
   b.launch("linear",
-           {b.index((pairs + 3) / 4), b.tokens(1, 3, 4, false), b.index(1)},
+           {b.index((pairs + 3) / 4), b.tokens(1, 0, 4, false), b.index(1)},
            128, args, few);
   if (!tensorCores)
     return success();
@@ -234,7 +234,7 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
   args[1] = ws;
   Value across = b.index(llvm::divideCeil(rows, kernel.tileRows));
   Value down =
-      b.tokens(1, kernel.tileTokens - 1, kernel.tileTokens, false);
+      b.tokens(1, 0, kernel.tileTokens, false);
   // Up to kSplitMaxTokens tokens, a weight of few rows and a long k leaves
   // most SMs idle: split k, sum the slices in f32 and apply the epilogue.
   int64_t splits = std::min<int64_t>(kMaxSplits, k / kMinSplitK);
@@ -246,18 +246,18 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
     std::array<int64_t, 2> range = {kGemvMaxTokens + 1, kSplitMaxTokens};
     Value partials = b.allocElements(splits * splitTokens * rows,
                                      b.getRewriter().getF32Type());
-    b.launch(kernel.partial, {across, down, b.index(splits)}, kernel.threads,
+    b.launch(kernel.partial, {down, across, b.index(splits)}, kernel.threads,
              {xs, ws, partials, b.tokens(), b.i32(k), b.i32(rows),
               b.i32(kslice)},
              range, kernel.sharedBytes);
     b.launch("splitk_reduce",
-             {b.tokens(pairs, 255, 256, false), b.index(1), b.index(1)}, 256,
+             {b.tokens(pairs, 0, 256, false), b.index(1), b.index(1)}, 256,
              {partials, biasMem, residual ? residual : w, out, b.tokens(),
               b.i32(n), args[8], args[9], b.i32(splits)},
              range);
   }
   if (!split || state.maxTokens > kSplitMaxTokens)
-    b.launch(kernel.full, {across, down, b.index(1)}, kernel.threads, args,
+    b.launch(kernel.full, {down, across, b.index(1)}, kernel.threads, args,
              std::array<int64_t, 2>{
                  (split ? kSplitMaxTokens : kGemvMaxTokens) + 1, 0},
              kernel.sharedBytes);

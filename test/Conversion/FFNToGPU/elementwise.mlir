@@ -8,7 +8,7 @@
 // CHECK: %[[A:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: %[[N:.*]] = ffnrt.extent tokens * 64 : i32
 // CHECK: %[[SILU:.*]] = ffnrt.flags #ffnrt.activation<silu>
-// CHECK: %[[G:.*]] = ffnrt.extent tokens * 64 + 255 ceildiv 256 : index
+// CHECK: %[[G:.*]] = ffnrt.extent tokens * 64 ceildiv 256 : index
 // CHECK: gpu.launch_func  @ffn_kernels::@unary blocks in (%[[G]], {{.*}} args(%[[X]] : memref<?xbf16>, %[[A]] : memref<?xbf16>, %[[N]] : i32, %[[SILU]] : i32)
 // Device + device: both have a row per token.
 // CHECK: %[[ROWS:.*]] = ffnrt.extent tokens : i32

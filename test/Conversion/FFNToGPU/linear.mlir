@@ -20,12 +20,12 @@
 // CHECK: %[[IDENT:.*]] = ffnrt.flags #ffnrt.activation<identity>
 // Two output rows per warp, four warps per CTA: ceil(48 / 4) CTAs across.
 // CHECK: %[[GX:.*]] = arith.constant 12 : index
-// CHECK: %[[GY:.*]] = ffnrt.extent tokens + 3 ceildiv 4 : index
+// CHECK: %[[GY:.*]] = ffnrt.extent tokens ceildiv 4 : index
 // Up to 8 tokens the GEMV runs; past them, tensor cores: 64 tokens by 128
 // weight rows per CTA, the same arguments.
 // CHECK: gpu.launch_func  @ffn_kernels::@linear blocks in (%[[GX]], %[[GY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32) {ffnrt.tokens = array<i64: 0, 8>}
-// CHECK: %[[MY:.*]] = ffnrt.extent tokens + 63 ceildiv 64 : index
-// CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma blocks in (%{{.*}}, %[[MY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32) {ffnrt.tokens = array<i64: 9, 0>}
+// CHECK: %[[MY:.*]] = ffnrt.extent tokens ceildiv 64 : index
+// CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma blocks in (%[[MY]], %{{.*}}, %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[X]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[W]] : memref<?xbf16>, %[[Y]] : memref<?xbf16>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %[[NONE]] : i32, %[[IDENT]] : i32) {ffnrt.tokens = array<i64: 9, 0>}
 // CHECK: %[[WT:.*]] = ffnrt.weight [dense<2.500000e-01> : tensor<96x64xf32>] : memref<?xbf16>
 // CHECK: %[[B:.*]] = ffnrt.weight [dense<1.000000e+00> : tensor<96xf32>] : memref<?xbf16>
 // CHECK: %[[BIAS:.*]] = ffnrt.flags #ffnrt.epilogue<bias>
@@ -44,9 +44,9 @@
 // HOPPER: gpu.launch_func  @ffn_kernels::@linear {{.*}} {ffnrt.tokens = array<i64: 0, 8>}
 // HOPPER: %[[TX:.*]] = ffnrt.tensor_map %[[X]] {box_cols = 64 : i64, box_rows = 128 : i64, cols = 64 : i64, rows = 4096 : i64} : memref<?xbf16>
 // HOPPER: %[[TW:.*]] = ffnrt.tensor_map %[[W]] {box_cols = 64 : i64, box_rows = 256 : i64, cols = 64 : i64, rows = 96 : i64} : memref<?xbf16>
-// HOPPER: %[[MY:.*]] = ffnrt.extent tokens + 127 ceildiv 128 : index
+// HOPPER: %[[MY:.*]] = ffnrt.extent tokens ceildiv 128 : index
 // HOPPER: %[[SMEM:.*]] = arith.constant 197696 : i32
-// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma blocks in (%{{.*}}, %[[MY]], %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}})  dynamic_shared_memory_size %[[SMEM]] args(%[[TX]] : !llvm.ptr, %[[TW]] : !llvm.ptr, %[[W]] : memref<?xbf16>, {{.*}}) {ffnrt.tokens = array<i64: 9, 0>}
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma blocks in (%[[MY]], %{{.*}}, %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}})  dynamic_shared_memory_size %[[SMEM]] args(%[[TX]] : !llvm.ptr, %[[TW]] : !llvm.ptr, %[[W]] : memref<?xbf16>, {{.*}}) {ffnrt.tokens = array<i64: 9, 0>}
 // HOPPER: gpu.module @ffn_kernels [#nvvm.target<O = 3, chip = "sm_90a">]
 // HOPPER: gpu.func @gemm_wgmma(
 // The other cases lower alike.

@@ -9,7 +9,8 @@
 // shared memory with ldmatrix. Rows of 40 elements (80 bytes) keep those
 // reads free of bank conflicts. Rows past the end are read clamped and
 // never stored; columns past k are zeros.
-// @gemm_mma: grid (ceil(rows / 128), ceil(tokens / 64)), 128 threads.
+// @gemm_mma: grid (ceil(tokens / 64), ceil(rows / 128)), 128 threads: the
+// CTAs that run together share weight tiles, which L2 then serves.
 // @gemm_mma_partial and @splitk_reduce: the same product split along k for
 // weights of few rows, see below.
 
@@ -278,8 +279,8 @@ gpu.func @gemm_mma(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>
   %tokens = arith.index_cast %t32 : i32 to index
   %k = arith.index_cast %k32 : i32 to index
   %rlast = arith.subi %tokens, %c1 : index
-  %mcta = arith.muli %by, %c64 : index
-  %ncta = arith.muli %bx, %c128 : index
+  %mcta = arith.muli %bx, %c64 : index
+  %ncta = arith.muli %by, %c128 : index
   %mw = arith.muli %wm, %c32 : index
   %nw = arith.muli %wn, %c64 : index
   %cN0 = arith.constant 0 : index
@@ -349,8 +350,8 @@ gpu.func @gemm_mma_partial(%x: memref<?x!act>, %w: memref<?x!act>, %ws: memref<?
   %tokens = arith.index_cast %t32 : i32 to index
   %k = arith.index_cast %k32 : i32 to index
   %rlast = arith.subi %tokens, %c1 : index
-  %mcta = arith.muli %by, %c64 : index
-  %ncta = arith.muli %bx, %c128 : index
+  %mcta = arith.muli %bx, %c64 : index
+  %ncta = arith.muli %by, %c128 : index
   %mw = arith.muli %wm, %c32 : index
   %nw = arith.muli %wn, %c64 : index
   %cN0 = arith.constant 0 : index

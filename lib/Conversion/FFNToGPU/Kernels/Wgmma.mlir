@@ -14,7 +14,9 @@
 // go through @gemm_store's epilogue straight from registers. Rows past a
 // tensor map's end and columns past k read as zeros.
 //
-// @gemm_wgmma: grid (ceil(rows / 256), ceil(tokens / 128)), 288 threads,
+// @gemm_wgmma: grid (ceil(tokens / 128), ceil(rows / 256)), 288 threads
+// (token tiles first, so that the CTAs that run together share weight
+// tiles and each weight byte comes from DRAM about once),
 // 197696 bytes of dynamic shared memory (4 stages of 16 KiB of x and 32 KiB
 // of w, the mbarriers, and room to align the stages to 1 KiB, which the
 // swizzle needs). @gemm_wgmma_partial: the same over k slices, grid z the
@@ -203,8 +205,8 @@ gpu.func @gemm_wgmma(%tx: !llvm.ptr, %tw: !llvm.ptr, %bias: memref<?x!act>,
   %lane = arith.remui %tid, %c32 : index
   %bx = gpu.block_id x
   %by = gpu.block_id y
-  %n0 = arith.muli %bx, %c256 : index
-  %m0 = arith.muli %by, %c128 : index
+  %n0 = arith.muli %by, %c256 : index
+  %m0 = arith.muli %bx, %c128 : index
   %tokens = arith.index_cast %t32 : i32 to index
   %k = arith.index_cast %k32 : i32 to index
   %rows, %pairs, %ncols = func.call @out_shape(%n32, %flags) : (i32, i32) -> (index, index, index)
@@ -226,8 +228,8 @@ gpu.func @gemm_wgmma_partial(%tx: !llvm.ptr, %tw: !llvm.ptr, %ws: memref<?xf32>,
   %bx = gpu.block_id x
   %by = gpu.block_id y
   %bz = gpu.block_id z
-  %n0 = arith.muli %bx, %c256 : index
-  %m0 = arith.muli %by, %c128 : index
+  %n0 = arith.muli %by, %c256 : index
+  %m0 = arith.muli %bx, %c128 : index
   %tokens = arith.index_cast %t32 : i32 to index
   %k = arith.index_cast %k32 : i32 to index
   %rows = arith.index_cast %rows32 : i32 to index
