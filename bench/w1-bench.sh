@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# W1 latency on the GPU: ffnc unfused and fused (blocks 0-3), bf16, CUDA
-# graph replay, median of ffn-run --bench, at 1 to 4096 tokens.
+# W1 latency on the GPU, side by side in one run: ffnc unfused and fused
+# (blocks 0-3), bf16, CUDA graph replay, median of ffn-run --bench, against
+# PyTorch eager, CUDA graphs and torch.compile of the sequential and the
+# parallel form (w1_peers.py), at 1 to 4096 tokens; the table last.
 #
 #   FFNC=/path/to/ffnc FFN_RUN=/path/to/ffn-run bench/w1-bench.sh [OUT_DIR]
 set -euo pipefail
@@ -19,16 +21,23 @@ for t in 4 64 512; do
   "$FFN_RUN" "$out/w1-none.cubin" --input input_ids="$out/check_ids$t.npy" \
     --reference "$out/check_ref$t.npy" --rtol 2e-2 --atol 1e9 | tail -3
 done
-printf '| tokens | unfused ms | fused ms | fused weight GB/s |\n|---|---|---|---|\n'
+# ffnc's medians (CUDA graph replay), then the peers in the same run.
+echo "{" >"$out/ffnc.json"
+sep=""
 for t in 1 16 128 1024 4096; do
   python3 -c "import numpy as np; np.save('$out/ids$t.npy', np.random.randint(0, 256, (1, $t)).astype(np.int64))"
-  row="| $t"
+  entry="\"$t\": {"
   for fusion in none 0-3; do
     log=$("$FFN_RUN" "$out/w1-$fusion.cubin" --input input_ids="$out/ids$t.npy" \
       --bench --warmup 20 --iterations 200)
     echo "$log" >"$out/w1-$fusion-$t.log"
-    row="$row | $(echo "$log" | sed -n 's/.*median = \([0-9.]*\) ms.*/\1/p')"
-    bw=$(echo "$log" | sed -n 's/^Weights: .* = \([0-9.]*\) GB\/s, \([0-9.]*\)%.*/\1 (\2%)/p')
+    ms=$(echo "$log" | sed -n 's/.*median = \([0-9.]*\) ms.*/\1/p')
+    key=$([ "$fusion" = none ] && echo unfused || echo fused)
+    entry="$entry\"$key\": $ms, "
   done
-  echo "$row | $bw |"
+  echo "$sep${entry%, }}" >>"$out/ffnc.json"
+  sep=","
 done
+echo "}" >>"$out/ffnc.json"
+python3 "$root/bench/w1_peers.py" "$out" >"$out/peers.log" 2>&1
+python3 "$root/bench/w1_table.py" "$out"
