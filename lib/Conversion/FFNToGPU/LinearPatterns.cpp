@@ -21,6 +21,10 @@ namespace {
 
 /// Calls of up to this many tokens read each weight once with the GEMV.
 constexpr int64_t kGemvMaxTokens = 8;
+/// The GEMV splits k (slices of at least kMinGemvSplitK columns) until it
+/// has about kGemvTargetCTAs CTAs: 16 of 4 warps on each of 132 SMs.
+constexpr int64_t kGemvTargetCTAs = 2048;
+constexpr int64_t kMinGemvSplitK = 1024;
 /// Split-K: for calls of up to kSplitMaxTokens tokens, weights of fewer
 /// than kSplitBelowRows rows are split into at most kMaxSplits slices of at
 /// least kMinSplitK columns.
@@ -201,20 +205,59 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
       b.i32(n),
       b.flags(plan::EpilogueAttr::get(ctx, epilogue)),
       b.flags(plan::KernelActivationAttr::get(ctx, activation))};
-  // Few tokens: the GEMV, one warp per pair of weight rows, four pairs and
-  // four tokens per CTA, streams the weights. More: tensor cores, in the
-  // 16-bit precisions.
   int64_t pairs = gate ? n : (n + 1) / 2;
   int64_t rows = gate ? 2 * n : n;
   GPULoweringState &state = b.getState();
+  // Split-K: `splits` slices of k, each summed in f32 into a workspace of
+  // [splits, tokens, rows] that @splitk_reduce adds up before the epilogue.
+  auto launchSplit = [&](StringRef partial, Value gridX, Value gridY,
+                         int64_t threads, int64_t sharedBytes, Value xs,
+                         Value ws, int64_t splits, int64_t kslice,
+                         std::array<int64_t, 2> range) {
+    Value partials = b.allocElements(
+        splits * std::min(state.maxTokens, range[1]) * rows,
+        b.getRewriter().getF32Type());
+    b.launch(partial, {gridX, gridY, b.index(splits)}, threads,
+             {xs, ws, partials, b.tokens(), b.i32(k), b.i32(rows),
+              b.i32(kslice)},
+             range, sharedBytes);
+    b.launch("splitk_reduce",
+             {b.tokens(pairs, 0, 256, false), b.index(1), b.index(1)}, 256,
+             {partials, biasMem, residual ? residual : w, out, b.tokens(),
+              b.i32(n), args[8], args[9], b.i32(splits)},
+             range);
+  };
+  // Few tokens: the GEMV, one warp per pair of weight rows, four pairs and
+  // four tokens per CTA, streams the weights; a weight of few rows is split
+  // along k so that every SM has loads in flight. More tokens: tensor
+  // cores, in the 16-bit precisions.
   bool tensorCores =
       state.precision != Precision::FP32 && state.maxTokens > kGemvMaxTokens;
-  std::optional<std::array<int64_t, 2>> few;
-  if (tensorCores)
-    few = std::array<int64_t, 2>{0, kGemvMaxTokens};
-  b.launch("linear",
-           {b.index((pairs + 3) / 4), b.tokens(1, 0, 4, false), b.index(1)},
-           128, args, few);
+  int64_t gemvCTAs = llvm::divideCeil(pairs, 4);
+  int64_t gemvMost = std::min(kMaxSplits, k / kMinGemvSplitK);
+  int64_t gemvSplits =
+      gemvMost > 1
+          ? std::min<int64_t>(gemvMost,
+                             llvm::divideCeil(kGemvTargetCTAs, gemvCTAs))
+          : 1;
+  Value gemvGrid = b.index(gemvCTAs);
+  Value gemvTokens = b.tokens(1, 0, 4, false);
+  std::array<int64_t, 2> few = {0, kGemvMaxTokens};
+  if (gemvSplits > 1) {
+    int64_t kslice = llvm::alignTo(llvm::divideCeil(k, gemvSplits), 256);
+    launchSplit("linear_partial", gemvGrid, gemvTokens, 128, 0, x, w,
+                llvm::divideCeil(k, kslice), kslice, few);
+  }
+  // The plain GEMV: without split, for the few tokens; and for all calls
+  // that have no tensor cores.
+  if (gemvSplits == 1 || (!tensorCores && state.maxTokens > kGemvMaxTokens)) {
+    std::optional<std::array<int64_t, 2>> range;
+    if (tensorCores)
+      range = few;
+    else if (gemvSplits > 1)
+      range = std::array<int64_t, 2>{kGemvMaxTokens + 1, 0};
+    b.launch("linear", {gemvGrid, gemvTokens, b.index(1)}, 128, args, range);
+  }
   if (!tensorCores)
     return success();
   // Hopper streams both operands with TMA, which reads x through a tensor
@@ -233,28 +276,16 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
   args[0] = xs;
   args[1] = ws;
   Value across = b.index(llvm::divideCeil(rows, kernel.tileRows));
-  Value down =
-      b.tokens(1, 0, kernel.tileTokens, false);
+  Value down = b.tokens(1, 0, kernel.tileTokens, false);
   // Up to kSplitMaxTokens tokens, a weight of few rows and a long k leaves
-  // most SMs idle: split k, sum the slices in f32 and apply the epilogue.
+  // most SMs idle: split k.
   int64_t splits = std::min<int64_t>(kMaxSplits, k / kMinSplitK);
   bool split = rows < kSplitBelowRows && splits > 1;
-  int64_t splitTokens = std::min(state.maxTokens, kSplitMaxTokens);
   if (split) {
     int64_t kslice = llvm::alignTo(llvm::divideCeil(k, splits), 64);
-    splits = llvm::divideCeil(k, kslice);
-    std::array<int64_t, 2> range = {kGemvMaxTokens + 1, kSplitMaxTokens};
-    Value partials = b.allocElements(splits * splitTokens * rows,
-                                     b.getRewriter().getF32Type());
-    b.launch(kernel.partial, {down, across, b.index(splits)}, kernel.threads,
-             {xs, ws, partials, b.tokens(), b.i32(k), b.i32(rows),
-              b.i32(kslice)},
-             range, kernel.sharedBytes);
-    b.launch("splitk_reduce",
-             {b.tokens(pairs, 0, 256, false), b.index(1), b.index(1)}, 256,
-             {partials, biasMem, residual ? residual : w, out, b.tokens(),
-              b.i32(n), args[8], args[9], b.i32(splits)},
-             range);
+    launchSplit(kernel.partial, down, across, kernel.threads,
+                kernel.sharedBytes, xs, ws, llvm::divideCeil(k, kslice),
+                kslice, {kGemvMaxTokens + 1, kSplitMaxTokens});
   }
   if (!split || state.maxTokens > kSplitMaxTokens)
     b.launch(kernel.full, {down, across, b.index(1)}, kernel.threads, args,

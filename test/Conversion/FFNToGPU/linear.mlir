@@ -128,11 +128,19 @@ func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32
 
 // -----
 
-// A weight of few rows and a long k: up to 256 tokens, k is split into
+// A weight of few rows and a long k: from 9 to 256 tokens, k is split into
 // slices (4 of 512 here) whose f32 partial sums @splitk_reduce adds before
 // the epilogue (4 x 256 tokens x 64 rows of f32 partials); above 256
 // tokens the plain GEMM runs.
+// Up to 8 tokens the GEMV's 8 CTAs would leave the GPU idle: it splits k
+// too (2 slices of 1024, 2 x 8 tokens x 64 rows of partials) and the plain
+// GEMV is not launched.
 // CHECK-LABEL: func.func @ffn_plan()
+// CHECK: %[[GWS:.*]] = ffnrt.alloc {bytes = 4096 : i64} : memref<?xf32>
+// CHECK: %[[GSPLITS:.*]] = arith.constant 2 : index
+// CHECK: gpu.launch_func  @ffn_kernels::@linear_partial blocks in (%{{.*}}, %{{.*}}, %[[GSPLITS]]) {{.*}} args(%{{.*}} : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[GWS]] : memref<?xf32>, {{.*}}, %c1024_i32 : i32) {ffnrt.tokens = array<i64: 0, 8>}
+// CHECK: gpu.launch_func  @ffn_kernels::@splitk_reduce {{.*}} args(%[[GWS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 0, 8>}
+// CHECK-NOT: @ffn_kernels::@linear blocks
 // CHECK: %[[WS:.*]] = ffnrt.alloc {bytes = 262144 : i64} : memref<?xf32>
 // CHECK: %[[SPLITS:.*]] = arith.constant 4 : index
 // CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma_partial blocks in (%{{.*}}, %{{.*}}, %[[SPLITS]]) {{.*}} args(%{{.*}} : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}

@@ -61,12 +61,6 @@ func.func private @linear_epilogue(%bias: memref<?x!act>, %res: memref<?x!act>,
   return
 }
 
-func.func private @dot_sum(%a: vector<8xf32>) -> f32 {
-  %s = vector.reduction <add>, %a : vector<8xf32> into f32
-  %w = func.call @warp_sum(%s) : (f32) -> f32
-  return %w : f32
-}
-
 // The weight rows, output pairs and output columns of a linear kernel's
 // %n32 outputs: a gated epilogue reads two interleaved rows per output.
 func.func private @out_shape(%n32: i32, %flags: i32) -> (index, index, index) {
@@ -83,6 +77,114 @@ func.func private @out_shape(%n32: i32, %flags: i32) -> (index, index, index) {
   return %rows, %pairs, %ncols : index, index, index
 }
 
+// The dot products of weight rows 2p and 2p + 1 (the second clamped to the
+// last row) with tokens t0 .. t0 + 3 (clamped to the last token) over k in
+// [kb, ke), kb and ke multiples of 8: each lane takes 8 columns of every
+// 256 and keeps two 16-byte weight loads per row in flight.
+func.func private @gemv_tile(%x: memref<?x!act>, %w: memref<?x!act>, %pair: index,
+                             %rows: index, %t0: index, %tokens: index,
+                             %k: index, %kb: index, %ke: index, %lane: index)
+    -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c8 = arith.constant 8 : index
+  %c256 = arith.constant 256 : index
+  %c512 = arith.constant 512 : index
+  %r0 = arith.muli %pair, %c2 : index
+  %r1x = arith.addi %r0, %c1 : index
+  %r1ok = arith.cmpi ult, %r1x, %rows : index
+  %r1 = arith.select %r1ok, %r1x, %r0 : index
+  %tl = arith.subi %tokens, %c1 : index
+  %t1 = arith.addi %t0, %c1 : index
+  %t2 = arith.addi %t0, %c2 : index
+  %t3 = arith.addi %t0, %c3 : index
+  %u0 = arith.minui %t0, %tl : index
+  %u1 = arith.minui %t1, %tl : index
+  %u2 = arith.minui %t2, %tl : index
+  %u3 = arith.minui %t3, %tl : index
+  %w0 = arith.muli %r0, %k : index
+  %w1 = arith.muli %r1, %k : index
+  %x0 = arith.muli %u0, %k : index
+  %x1 = arith.muli %u1, %k : index
+  %x2 = arith.muli %u2, %k : index
+  %x3 = arith.muli %u3, %k : index
+  %z = arith.constant dense<0.0> : vector<8xf32>
+  %zf = arith.constant 0.0 : f32
+  %lo = arith.muli %lane, %c8 : index
+  %k0 = arith.addi %kb, %lo : index
+  %acc:8 = scf.for %ka = %k0 to %ke step %c512
+      iter_args(%a00 = %zf, %a01 = %zf, %a02 = %zf, %a03 = %zf,
+                %a10 = %zf, %a11 = %zf, %a12 = %zf, %a13 = %zf)
+      -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+    // The second chunk, 256 columns on, re-reads the first where it would
+    // pass ke and counts as zeros.
+    %kbx = arith.addi %ka, %c256 : index
+    %hasB = arith.cmpi ult, %kbx, %ke : index
+    %kbb = arith.select %hasB, %kbx, %ka : index
+    %ia0 = arith.addi %w0, %ka : index
+    %ia1 = arith.addi %w1, %ka : index
+    %ib0 = arith.addi %w0, %kbb : index
+    %ib1 = arith.addi %w1, %kbb : index
+    %wa0 = func.call @ld8(%w, %ia0) : (memref<?x!act>, index) -> vector<8xf32>
+    %wa1 = func.call @ld8(%w, %ia1) : (memref<?x!act>, index) -> vector<8xf32>
+    %wb0r = func.call @ld8(%w, %ib0) : (memref<?x!act>, index) -> vector<8xf32>
+    %wb1r = func.call @ld8(%w, %ib1) : (memref<?x!act>, index) -> vector<8xf32>
+    %wb0 = arith.select %hasB, %wb0r, %z : vector<8xf32>
+    %wb1 = arith.select %hasB, %wb1r, %z : vector<8xf32>
+    %s:8 = func.call @gemv_step(%x, %x0, %x1, %x2, %x3, %ka, %wa0, %wa1, %a00, %a01, %a02, %a03, %a10, %a11, %a12, %a13) : (memref<?x!act>, index, index, index, index, index, vector<8xf32>, vector<8xf32>, f32, f32, f32, f32, f32, f32, f32, f32) -> (f32, f32, f32, f32, f32, f32, f32, f32)
+    %n:8 = func.call @gemv_step(%x, %x0, %x1, %x2, %x3, %kbb, %wb0, %wb1, %s#0, %s#1, %s#2, %s#3, %s#4, %s#5, %s#6, %s#7) : (memref<?x!act>, index, index, index, index, index, vector<8xf32>, vector<8xf32>, f32, f32, f32, f32, f32, f32, f32, f32) -> (f32, f32, f32, f32, f32, f32, f32, f32)
+    scf.yield %n#0, %n#1, %n#2, %n#3, %n#4, %n#5, %n#6, %n#7
+        : f32, f32, f32, f32, f32, f32, f32, f32
+  }
+  %s00 = func.call @warp_sum(%acc#0) : (f32) -> f32
+  %s01 = func.call @warp_sum(%acc#1) : (f32) -> f32
+  %s02 = func.call @warp_sum(%acc#2) : (f32) -> f32
+  %s03 = func.call @warp_sum(%acc#3) : (f32) -> f32
+  %s10 = func.call @warp_sum(%acc#4) : (f32) -> f32
+  %s11 = func.call @warp_sum(%acc#5) : (f32) -> f32
+  %s12 = func.call @warp_sum(%acc#6) : (f32) -> f32
+  %s13 = func.call @warp_sum(%acc#7) : (f32) -> f32
+  return %s00, %s01, %s02, %s03, %s10, %s11, %s12, %s13 : f32, f32, f32, f32, f32, f32, f32, f32
+}
+
+// Adds the dot products of the 8 columns at %kk of the four token rows
+// (offsets %x0-%x3) with the two weight vectors to the sums: scalar sums
+// keep the GEMV's registers, and so its loads in flight, few.
+func.func private @gemv_step(%x: memref<?x!act>, %x0: index, %x1: index,
+                             %x2: index, %x3: index, %kk: index,
+                             %wv0: vector<8xf32>, %wv1: vector<8xf32>,
+                             %a00: f32, %a01: f32, %a02: f32, %a03: f32,
+                             %a10: f32, %a11: f32, %a12: f32, %a13: f32)
+    -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+  %j0 = arith.addi %x0, %kk : index
+  %j1 = arith.addi %x1, %kk : index
+  %j2 = arith.addi %x2, %kk : index
+  %j3 = arith.addi %x3, %kk : index
+  %xv0 = func.call @ld8(%x, %j0) : (memref<?x!act>, index) -> vector<8xf32>
+  %xv1 = func.call @ld8(%x, %j1) : (memref<?x!act>, index) -> vector<8xf32>
+  %xv2 = func.call @ld8(%x, %j2) : (memref<?x!act>, index) -> vector<8xf32>
+  %xv3 = func.call @ld8(%x, %j3) : (memref<?x!act>, index) -> vector<8xf32>
+  %p00 = arith.mulf %xv0, %wv0 : vector<8xf32>
+  %n00 = vector.reduction <add>, %p00, %a00 : vector<8xf32> into f32
+  %p01 = arith.mulf %xv1, %wv0 : vector<8xf32>
+  %n01 = vector.reduction <add>, %p01, %a01 : vector<8xf32> into f32
+  %p02 = arith.mulf %xv2, %wv0 : vector<8xf32>
+  %n02 = vector.reduction <add>, %p02, %a02 : vector<8xf32> into f32
+  %p03 = arith.mulf %xv3, %wv0 : vector<8xf32>
+  %n03 = vector.reduction <add>, %p03, %a03 : vector<8xf32> into f32
+  %p10 = arith.mulf %xv0, %wv1 : vector<8xf32>
+  %n10 = vector.reduction <add>, %p10, %a10 : vector<8xf32> into f32
+  %p11 = arith.mulf %xv1, %wv1 : vector<8xf32>
+  %n11 = vector.reduction <add>, %p11, %a11 : vector<8xf32> into f32
+  %p12 = arith.mulf %xv2, %wv1 : vector<8xf32>
+  %n12 = vector.reduction <add>, %p12, %a12 : vector<8xf32> into f32
+  %p13 = arith.mulf %xv3, %wv1 : vector<8xf32>
+  %n13 = vector.reduction <add>, %p13, %a13 : vector<8xf32> into f32
+  return %n00, %n01, %n02, %n03, %n10, %n11, %n12, %n13
+      : f32, f32, f32, f32, f32, f32, f32, f32
+}
+
 // out[t, n] = epilogue(sum_k x[t, k] * w[row, k]) for t < tokens, k % 8 == 0.
 // Each warp computes two weight rows for four tokens; grid (ceil(pairs / 4),
 // ceil(tokens / 4)), 128 threads. %flags is an #ffnrt.epilogue: bias, gated
@@ -90,15 +192,14 @@ func.func private @out_shape(%n32: i32, %flags: i32) -> (index, index, index) {
 // interleaved likewise), residual; %kind the #ffnrt.activation.
 gpu.func @linear(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
                  %res: memref<?x!act>, %out: memref<?x!act>,
-                 %t32: i32, %k32: i32, %n32: i32, %flags: i32, %kind: i32) kernel {
+                 %t32: i32, %k32: i32, %n32: i32, %flags: i32, %kind: i32) kernel
+    attributes {nvvm.maxntid = array<i32: 128, 1, 1>, nvvm.minctasm = 7 : i32} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
   %c3 = arith.constant 3 : index
   %c4 = arith.constant 4 : index
-  %c8 = arith.constant 8 : index
   %c32 = arith.constant 32 : index
-  %c256 = arith.constant 256 : index
   %tid = gpu.thread_id x
   %lane = arith.remui %tid, %c32 : index
   %warp = arith.divui %tid, %c32 : index
@@ -111,64 +212,11 @@ gpu.func @linear(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
   %rows, %pairs, %ncols = func.call @out_shape(%n32, %flags) : (i32, i32) -> (index, index, index)
   %active = arith.cmpi ult, %pair, %pairs : index
   scf.if %active {
-    %r0 = arith.muli %pair, %c2 : index
-    %r1x = arith.addi %r0, %c1 : index
-    %r1ok = arith.cmpi ult, %r1x, %rows : index
-    %r1 = arith.select %r1ok, %r1x, %r0 : index
     %t0 = arith.muli %by, %c4 : index
-    %tl = arith.subi %tokens, %c1 : index
     %t1 = arith.addi %t0, %c1 : index
     %t2 = arith.addi %t0, %c2 : index
     %t3 = arith.addi %t0, %c3 : index
-    %u0 = arith.minui %t0, %tl : index
-    %u1 = arith.minui %t1, %tl : index
-    %u2 = arith.minui %t2, %tl : index
-    %u3 = arith.minui %t3, %tl : index
-    %w0 = arith.muli %r0, %k : index
-    %w1 = arith.muli %r1, %k : index
-    %x0 = arith.muli %u0, %k : index
-    %x1 = arith.muli %u1, %k : index
-    %x2 = arith.muli %u2, %k : index
-    %x3 = arith.muli %u3, %k : index
-    %z = arith.constant dense<0.0> : vector<8xf32>
-    %k0 = arith.muli %lane, %c8 : index
-    %acc:8 = scf.for %kk = %k0 to %k step %c256
-        iter_args(%a00 = %z, %a01 = %z, %a02 = %z, %a03 = %z,
-                  %a10 = %z, %a11 = %z, %a12 = %z, %a13 = %z)
-        -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>,
-            vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
-      %i0 = arith.addi %w0, %kk : index
-      %i1 = arith.addi %w1, %kk : index
-      %wv0 = func.call @ld8(%w, %i0) : (memref<?x!act>, index) -> vector<8xf32>
-      %wv1 = func.call @ld8(%w, %i1) : (memref<?x!act>, index) -> vector<8xf32>
-      %j0 = arith.addi %x0, %kk : index
-      %j1 = arith.addi %x1, %kk : index
-      %j2 = arith.addi %x2, %kk : index
-      %j3 = arith.addi %x3, %kk : index
-      %xv0 = func.call @ld8(%x, %j0) : (memref<?x!act>, index) -> vector<8xf32>
-      %xv1 = func.call @ld8(%x, %j1) : (memref<?x!act>, index) -> vector<8xf32>
-      %xv2 = func.call @ld8(%x, %j2) : (memref<?x!act>, index) -> vector<8xf32>
-      %xv3 = func.call @ld8(%x, %j3) : (memref<?x!act>, index) -> vector<8xf32>
-      %n00 = vector.fma %xv0, %wv0, %a00 : vector<8xf32>
-      %n01 = vector.fma %xv1, %wv0, %a01 : vector<8xf32>
-      %n02 = vector.fma %xv2, %wv0, %a02 : vector<8xf32>
-      %n03 = vector.fma %xv3, %wv0, %a03 : vector<8xf32>
-      %n10 = vector.fma %xv0, %wv1, %a10 : vector<8xf32>
-      %n11 = vector.fma %xv1, %wv1, %a11 : vector<8xf32>
-      %n12 = vector.fma %xv2, %wv1, %a12 : vector<8xf32>
-      %n13 = vector.fma %xv3, %wv1, %a13 : vector<8xf32>
-      scf.yield %n00, %n01, %n02, %n03, %n10, %n11, %n12, %n13
-          : vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>,
-            vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>
-    }
-    %s00 = func.call @dot_sum(%acc#0) : (vector<8xf32>) -> f32
-    %s01 = func.call @dot_sum(%acc#1) : (vector<8xf32>) -> f32
-    %s02 = func.call @dot_sum(%acc#2) : (vector<8xf32>) -> f32
-    %s03 = func.call @dot_sum(%acc#3) : (vector<8xf32>) -> f32
-    %s10 = func.call @dot_sum(%acc#4) : (vector<8xf32>) -> f32
-    %s11 = func.call @dot_sum(%acc#5) : (vector<8xf32>) -> f32
-    %s12 = func.call @dot_sum(%acc#6) : (vector<8xf32>) -> f32
-    %s13 = func.call @dot_sum(%acc#7) : (vector<8xf32>) -> f32
+    %s:8 = func.call @gemv_tile(%x, %w, %pair, %rows, %t0, %tokens, %k, %c0, %k, %lane) : (memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, index, index) -> (f32, f32, f32, f32, f32, f32, f32, f32)
     %first = arith.cmpi eq, %lane, %c0 : index
     %v0 = arith.cmpi ult, %t0, %tokens : index
     %v1 = arith.cmpi ult, %t1, %tokens : index
@@ -179,17 +227,129 @@ gpu.func @linear(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
     %e2 = arith.andi %first, %v2 : i1
     %e3 = arith.andi %first, %v3 : i1
     scf.if %e0 {
-      func.call @linear_epilogue(%bias, %res, %out, %t0, %pair, %ncols, %flags, %kind, %s00, %s10) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
+      func.call @linear_epilogue(%bias, %res, %out, %t0, %pair, %ncols, %flags, %kind, %s#0, %s#4) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
     }
     scf.if %e1 {
-      func.call @linear_epilogue(%bias, %res, %out, %t1, %pair, %ncols, %flags, %kind, %s01, %s11) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
+      func.call @linear_epilogue(%bias, %res, %out, %t1, %pair, %ncols, %flags, %kind, %s#1, %s#5) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
     }
     scf.if %e2 {
-      func.call @linear_epilogue(%bias, %res, %out, %t2, %pair, %ncols, %flags, %kind, %s02, %s12) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
+      func.call @linear_epilogue(%bias, %res, %out, %t2, %pair, %ncols, %flags, %kind, %s#2, %s#6) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
     }
     scf.if %e3 {
-      func.call @linear_epilogue(%bias, %res, %out, %t3, %pair, %ncols, %flags, %kind, %s03, %s13) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
+      func.call @linear_epilogue(%bias, %res, %out, %t3, %pair, %ncols, %flags, %kind, %s#3, %s#7) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
     }
+  }
+  gpu.return
+}
+
+// Split-K for the GEMV: CTA (x, y, z) computes the four pairs and four
+// tokens of @linear over k in [z * kslice, (z + 1) * kslice) and stores the
+// sums, in f32, to ws[z][t][row] ([splits, tokens, rows]) for
+// @splitk_reduce. A weight of few rows then still keeps every SM streaming.
+gpu.func @linear_partial(%x: memref<?x!act>, %w: memref<?x!act>, %ws: memref<?xf32>,
+                         %t32: i32, %k32: i32, %rows32: i32, %kslice32: i32) kernel
+    attributes {nvvm.maxntid = array<i32: 128, 1, 1>, nvvm.minctasm = 8 : i32} {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  %tid = gpu.thread_id x
+  %lane = arith.remui %tid, %c32 : index
+  %warp = arith.divui %tid, %c32 : index
+  %bx = gpu.block_id x
+  %by = gpu.block_id y
+  %bz = gpu.block_id z
+  %bx4 = arith.muli %bx, %c4 : index
+  %pair = arith.addi %bx4, %warp : index
+  %tokens = arith.index_cast %t32 : i32 to index
+  %k = arith.index_cast %k32 : i32 to index
+  %rows = arith.index_cast %rows32 : i32 to index
+  %kslice = arith.index_cast %kslice32 : i32 to index
+  %kb = arith.muli %bz, %kslice : index
+  %ke0 = arith.addi %kb, %kslice : index
+  %ke = arith.minui %ke0, %k : index
+  %r0 = arith.muli %pair, %c2 : index
+  %active = arith.cmpi ult, %r0, %rows : index
+  scf.if %active {
+    %t0 = arith.muli %by, %c4 : index
+    %s:8 = func.call @gemv_tile(%x, %w, %pair, %rows, %t0, %tokens, %k, %kb, %ke, %lane) : (memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, index, index) -> (f32, f32, f32, f32, f32, f32, f32, f32)
+    %c0 = arith.constant 0 : index
+    %first = arith.cmpi eq, %lane, %c0 : index
+    scf.if %first {
+      %zt = arith.muli %bz, %tokens : index
+      %r1 = arith.addi %r0, %c1 : index
+      %t1 = arith.addi %t0, %c1 : index
+      %t2 = arith.addi %t0, %c2 : index
+      %t3 = arith.addi %t0, %c3 : index
+      func.call @ws_store(%ws, %zt, %t0, %r0, %tokens, %rows, %s#0) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+      func.call @ws_store(%ws, %zt, %t1, %r0, %tokens, %rows, %s#1) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+      func.call @ws_store(%ws, %zt, %t2, %r0, %tokens, %rows, %s#2) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+      func.call @ws_store(%ws, %zt, %t3, %r0, %tokens, %rows, %s#3) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+      func.call @ws_store(%ws, %zt, %t0, %r1, %tokens, %rows, %s#4) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+      func.call @ws_store(%ws, %zt, %t1, %r1, %tokens, %rows, %s#5) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+      func.call @ws_store(%ws, %zt, %t2, %r1, %tokens, %rows, %s#6) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+      func.call @ws_store(%ws, %zt, %t3, %r1, %tokens, %rows, %s#7) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+    }
+  }
+  gpu.return
+}
+
+// Split-K's f32 partial sums: ws[(zt + r) * rows + n] for a valid token r
+// and weight row n.
+func.func private @ws_store(%ws: memref<?xf32>, %zt: index, %r: index, %n: index,
+                            %tokens: index, %rows: index, %v: f32) {
+  %okr = arith.cmpi ult, %r, %tokens : index
+  %okn = arith.cmpi ult, %n, %rows : index
+  %ok = arith.andi %okr, %okn : i1
+  scf.if %ok {
+    %zr = arith.addi %zt, %r : index
+    %base = arith.muli %zr, %rows : index
+    %i = arith.addi %base, %n : index
+    memref.store %v, %ws[%i] : memref<?xf32>
+  }
+  return
+}
+
+// Sums the split-K slices of ws for one (token, pair of weight rows) per
+// thread and applies @linear_epilogue. grid ceil(tokens * pairs / 256).
+gpu.func @splitk_reduce(%ws: memref<?xf32>, %bias: memref<?x!act>, %res: memref<?x!act>,
+                        %out: memref<?x!act>, %t32: i32, %n32: i32, %flags: i32,
+                        %kind: i32, %splits32: i32) kernel {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
+  %bid = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %base = arith.muli %bid, %nt : index
+  %idx = arith.addi %base, %tid : index
+  %tokens = arith.index_cast %t32 : i32 to index
+  %splits = arith.index_cast %splits32 : i32 to index
+  %rows, %pairs, %ncols = func.call @out_shape(%n32, %flags) : (i32, i32) -> (index, index, index)
+  %total = arith.muli %tokens, %pairs : index
+  %in = arith.cmpi ult, %idx, %total : index
+  scf.if %in {
+    %t = arith.divui %idx, %pairs : index
+    %pair = arith.remui %idx, %pairs : index
+    %r0 = arith.muli %pair, %c2 : index
+    %r1 = arith.addi %r0, %c1 : index
+    %has1 = arith.cmpi ult, %r1, %rows : index
+    %r1c = arith.select %has1, %r1, %r0 : index
+    %s:2 = scf.for %z = %c0 to %splits step %c1 iter_args(%s0 = %zero, %s1 = %zero) -> (f32, f32) {
+      %zt = arith.muli %z, %tokens : index
+      %row = arith.addi %zt, %t : index
+      %rb = arith.muli %row, %rows : index
+      %i0 = arith.addi %rb, %r0 : index
+      %i1 = arith.addi %rb, %r1c : index
+      %v0 = memref.load %ws[%i0] : memref<?xf32>
+      %v1 = memref.load %ws[%i1] : memref<?xf32>
+      %n0 = arith.addf %s0, %v0 : f32
+      %n1 = arith.addf %s1, %v1 : f32
+      scf.yield %n0, %n1 : f32, f32
+    }
+    func.call @linear_epilogue(%bias, %res, %out, %t, %pair, %ncols, %flags, %kind, %s#0, %s#1) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
   }
   gpu.return
 }
