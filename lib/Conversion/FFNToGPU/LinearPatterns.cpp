@@ -38,13 +38,39 @@ constexpr int64_t kMinSplitK = 512;
 struct GemmKernel {
   StringRef full, partial;
   int64_t tileRows, tileTokens, threads, sharedBytes;
+  /// Split-K chosen by waveSplits rather than by the weight's rows.
+  bool byWaves;
 };
 /// mma.sync, operands staged by the threads (sm_80 and later).
 constexpr GemmKernel kMmaSync = {"gemm_mma", "gemm_mma_partial", 128, 64, 128,
-                                 0};
+                                 0, false};
 /// wgmma fed by TMA (sm_90a), see Wgmma.mlir for the shared-memory budget.
 constexpr GemmKernel kWgmma = {"gemm_wgmma", "gemm_wgmma_partial", 256, 128,
-                               288, 197696};
+                               288, 197696, true};
+
+/// The SMs of the Hopper parts ffnc targets (H100 SXM, H200).
+constexpr int64_t kHopperSMs = 132;
+/// Hopper split-K slices keep at least this many columns (32 k-steps), so
+/// that each CTA's pipeline fill stays small against its stream.
+constexpr int64_t kMinWaveSplitK = 2048;
+
+/// The split of k that best fills whole waves of one CTA per SM for one
+/// token tile of `across` CTAs: the fewest splits among those whose CTAs
+/// leave the smallest share of the last wave idle.
+int64_t waveSplits(int64_t across, int64_t k) {
+  int64_t most = std::min(kMaxSplits, k / kMinWaveSplitK);
+  int64_t best = 1;
+  double bestFill = 0;
+  for (int64_t s = 1; s <= std::max<int64_t>(most, 1); ++s) {
+    int64_t ctas = across * s;
+    double fill = double(ctas) / double(llvm::alignTo(ctas, kHopperSMs));
+    if (fill > bestFill + 1e-9) {
+      best = s;
+      bestFill = fill;
+    }
+  }
+  return best;
+}
 
 plan::KernelActivation kernelActivation(Activation kind) {
   switch (kind) {
@@ -278,9 +304,11 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
   Value across = b.index(llvm::divideCeil(rows, kernel.tileRows));
   Value down = b.tokens(1, 0, kernel.tileTokens, false);
   // Up to kSplitMaxTokens tokens, a weight of few rows and a long k leaves
-  // most SMs idle: split k.
-  int64_t splits = std::min<int64_t>(kMaxSplits, k / kMinSplitK);
-  bool split = rows < kSplitBelowRows && splits > 1;
+  // most SMs idle: split k. On Hopper, also to fill the last wave.
+  int64_t splits = kernel.byWaves
+                       ? waveSplits(llvm::divideCeil(rows, kernel.tileRows), k)
+                       : std::min<int64_t>(kMaxSplits, k / kMinSplitK);
+  bool split = (kernel.byWaves || rows < kSplitBelowRows) && splits > 1;
   if (split) {
     int64_t kslice = llvm::alignTo(llvm::divideCeil(k, splits), 64);
     launchSplit(kernel.partial, down, across, kernel.threads,

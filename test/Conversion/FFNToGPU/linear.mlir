@@ -146,15 +146,35 @@ func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32
 // CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma_partial blocks in (%{{.*}}, %{{.*}}, %[[SPLITS]]) {{.*}} args(%{{.*}} : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
 // CHECK: gpu.launch_func  @ffn_kernels::@splitk_reduce {{.*}} args(%[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
 // CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma {{.*}} {ffnrt.tokens = array<i64: 257, 0>}
+// On Hopper, slices keep at least 2048 columns: this k is not split, one
+// wgmma launch serves every call past the GEMV.
 // HOPPER-LABEL: func.func @ffn_plan()
-// HOPPER: %[[WS:.*]] = ffnrt.alloc {bytes = 262144 : i64} : memref<?xf32>
-// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma_partial blocks in (%{{.*}}, %{{.*}}, %{{.*}}) {{.*}} args(%{{.*}} : !llvm.ptr, %{{.*}} : !llvm.ptr, %[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
-// HOPPER: gpu.launch_func  @ffn_kernels::@splitk_reduce {{.*}} {ffnrt.tokens = array<i64: 9, 256>}
-// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma {{.*}} {ffnrt.tokens = array<i64: 257, 0>}
+// HOPPER-NOT: @gemm_wgmma_partial
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma {{.*}} {ffnrt.tokens = array<i64: 9, 0>}
 func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x?x64xf32> {
   %table = arith.constant dense<1.0> : tensor<100x2048xf32>
   %w = arith.constant dense<0.5> : tensor<2048x64xf32>
   %x = ffn.embedding %table[%ids] : tensor<100x2048xf32>, tensor<?x?xi64> -> tensor<?x?x2048xf32>
   %0 = ffn.matmul %x, %w : (tensor<?x?x2048xf32>, tensor<2048x64xf32>) -> tensor<?x?x64xf32>
   return %0 : tensor<?x?x64xf32>
+}
+
+// -----
+
+// Hopper splits k to fill the last wave of CTAs: 114688 weight rows make
+// 448 CTAs of 256 rows, 3.4 waves on 132 SMs; two slices of 2048 columns
+// make 896, 6.8 waves. Past 256 tokens the whole k runs in one launch.
+// HOPPER-LABEL: func.func @ffn_plan()
+// HOPPER: %[[ACROSS:.*]] = arith.constant 448 : index
+// HOPPER: %[[WS:.*]] = ffnrt.alloc {bytes = 234881024 : i64} : memref<?xf32>
+// HOPPER: %[[SPLITS:.*]] = arith.constant 2 : index
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma_partial blocks in (%{{.*}}, %[[ACROSS]], %[[SPLITS]]) {{.*}} args(%{{.*}} : !llvm.ptr, %{{.*}} : !llvm.ptr, %[[WS]] : memref<?xf32>, {{.*}}, %c2048_i32{{.*}} : i32) {ffnrt.tokens = array<i64: 9, 256>}
+// HOPPER: gpu.launch_func  @ffn_kernels::@splitk_reduce {{.*}} args(%[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma blocks in (%{{.*}}, %[[ACROSS]], %{{.*}}) {{.*}} {ffnrt.tokens = array<i64: 257, 0>}
+func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x?x114688xf32> {
+  %table = arith.constant dense<1.0> : tensor<100x4096xf32>
+  %w = arith.constant dense<0.5> : tensor<4096x114688xf32>
+  %x = ffn.embedding %table[%ids] : tensor<100x4096xf32>, tensor<?x?xi64> -> tensor<?x?x4096xf32>
+  %0 = ffn.matmul %x, %w : (tensor<?x?x4096xf32>, tensor<4096x114688xf32>) -> tensor<?x?x114688xf32>
+  return %0 : tensor<?x?x114688xf32>
 }
