@@ -308,17 +308,24 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
   int64_t splits = kernel.byWaves
                        ? waveSplits(llvm::divideCeil(rows, kernel.tileRows), k)
                        : std::min<int64_t>(kMaxSplits, k / kMinSplitK);
-  bool split = (kernel.byWaves || rows < kSplitBelowRows) && splits > 1;
+  int64_t splitMaxTokens = kSplitMaxTokens;
+  // A split that only evens out the last wave pays for itself while its
+  // partial sums (written and read: 4 * splits * tokens / k of the weight's
+  // bytes) stay under an eighth of the weight.
+  if (kernel.byWaves && llvm::divideCeil(rows, kernel.tileRows) >= kHopperSMs)
+    splitMaxTokens = std::min(splitMaxTokens, k / (32 * splits));
+  bool split = (kernel.byWaves || rows < kSplitBelowRows) && splits > 1 &&
+               splitMaxTokens > kGemvMaxTokens;
   if (split) {
     int64_t kslice = llvm::alignTo(llvm::divideCeil(k, splits), 64);
     launchSplit(kernel.partial, down, across, kernel.threads,
                 kernel.sharedBytes, xs, ws, llvm::divideCeil(k, kslice),
-                kslice, {kGemvMaxTokens + 1, kSplitMaxTokens});
+                kslice, {kGemvMaxTokens + 1, splitMaxTokens});
   }
-  if (!split || state.maxTokens > kSplitMaxTokens)
+  if (!split || state.maxTokens > splitMaxTokens)
     b.launch(kernel.full, {down, across, b.index(1)}, kernel.threads, args,
              std::array<int64_t, 2>{
-                 (split ? kSplitMaxTokens : kGemvMaxTokens) + 1, 0},
+                 (split ? splitMaxTokens : kGemvMaxTokens) + 1, 0},
              kernel.sharedBytes);
   return success();
 }
