@@ -1,6 +1,7 @@
 //===- ffn-opt.cpp - mlir-opt-style driver for ffnc's passes --------------===//
 
 #include "ffn/Registration.h"
+#include "ffn/Support/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -9,6 +10,9 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << ffnsupport::versionLine("ffn-opt") << "\n";
+  });
   mlir::registerAllPasses();
   mlir::ffn::registerFFNCPasses();
 

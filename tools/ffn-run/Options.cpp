@@ -7,6 +7,8 @@
 
 #include "Options.h"
 
+#include "ffn/Support/Version.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -65,6 +67,8 @@ const OptionInfo kOptions[] = {
      "Use only the first N rows of the inputs, --targets and --reference",
      Scope::All, &Options::firstRows},
     {"help", nullptr, "Print this and exit", Scope::All, &Options::help},
+    {"version", nullptr, "Print ffn-run's version and commit and exit",
+     Scope::All, &Options::version},
     {"plain", nullptr, "Run ONNX models as imported, without raising",
      Scope::Interpreted, &Options::plain},
     {"bench", nullptr,
@@ -226,7 +230,7 @@ std::string parse(int argc, char **argv, Options &options) {
       return error;
     given.push_back(option);
   }
-  if (options.help)
+  if (options.help || options.version)
     return "";
   if (options.model.empty())
     return "no model given (ffn-run --help lists the options)";
@@ -267,8 +271,11 @@ bool parseCommandLine(int argc, char **argv, Options &options, int &exitCode) {
     exitCode = reportError(error);
     return false;
   }
-  if (options.help) {
-    printHelp();
+  if (options.help || options.version) {
+    if (options.help)
+      printHelp();
+    else
+      std::printf("%s\n", ffnsupport::versionLine("ffn-run").c_str());
     exitCode = 0;
     return false;
   }

@@ -31,14 +31,14 @@ struct Options {
   bool plain = false;
   bool bench = false, noGraph = false;
   int64_t warmup = 20, iterations = 200, gpu = 0;
-  bool help = false;
+  bool help = false, version = false;
 
   /// Whether the model is compiled (.cubin) and so runs on the GPU.
   bool compiled() const;
 };
 
 /// Parses ffn-run's arguments, in any order. Returns false when ffn-run
-/// should stop with `exitCode`: 0 after printing --help, 2 after printing
+/// should stop with `exitCode`: 0 after --help or --version, 2 after printing
 /// an error.
 bool parseCommandLine(int argc, char **argv, Options &options, int &exitCode);
 

@@ -18,6 +18,7 @@
 #include "ffn/Pipeline/Pipeline.h"
 #include "ffn/Reference/Executor.h"
 #include "ffn/Registration.h"
+#include "ffn/Support/Version.h"
 #include "ffn/Target/Artifact.h"
 #include "ffn/Target/Cubin.h"
 
@@ -36,6 +37,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -50,6 +52,10 @@ using namespace mlir;
 namespace {
 enum class Emit { ONNX, FFN, MLIRGPU, LLVM, PTX, Cubin };
 
+llvm::cl::OptionCategory ffncCategory("ffnc options");
+llvm::cl::OptionCategory mlirCategory(
+    "MLIR pass manager options (passed on to the pipeline)");
+
 llvm::cl::SubCommand analyzeCommand(
     "analyze", "Measure the block-wise dependency matrix of the model's runs "
                "of FFN blocks on calibration data");
@@ -58,48 +64,60 @@ llvm::cl::opt<std::string>
     inputPath(llvm::cl::Positional, llvm::cl::desc("<model.onnx|model.mlir>"),
               llvm::cl::Required,
               llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
-              llvm::cl::sub(analyzeCommand));
+              llvm::cl::sub(analyzeCommand),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> calibrationPath(
     "calibration",
     llvm::cl::desc("Token ids (.npy, [rows, sequence]) to measure on"),
     llvm::cl::value_desc("ids.npy"),
     llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
-    llvm::cl::sub(analyzeCommand));
+    llvm::cl::sub(analyzeCommand),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> targetsPath(
     "targets",
     llvm::cl::desc("Next-token ids (.npy) for cross-entropy in bits per token"),
     llvm::cl::value_desc("next.npy"),
     llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
-    llvm::cl::sub(analyzeCommand));
+    llvm::cl::sub(analyzeCommand),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<bool> quiet("quiet",
                           llvm::cl::desc("Do not print the compile phases"),
                           llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
-                          llvm::cl::sub(analyzeCommand));
+                          llvm::cl::sub(analyzeCommand),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> reportPath(
     "report", llvm::cl::desc("Write the dependency report (JSON) here"),
-    llvm::cl::value_desc("deps.json"), llvm::cl::sub(analyzeCommand));
+    llvm::cl::value_desc("deps.json"), llvm::cl::sub(analyzeCommand),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> heatmapPath(
     "heatmap", llvm::cl::desc("Draw the dependency matrix (PNG) here"),
-    llvm::cl::value_desc("deps.png"), llvm::cl::sub(analyzeCommand));
+    llvm::cl::value_desc("deps.png"), llvm::cl::sub(analyzeCommand),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string>
     fusion("ffn-fusion",
            llvm::cl::desc("FFN Fusion: none, auto (needs --calibration) or "
                           "ranges:3-4,5-7"),
-           llvm::cl::init("none"));
+           llvm::cl::init("none"),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<double> maxDependency(
     "max-dependency",
     llvm::cl::desc("With --ffn-fusion=auto: the largest pairwise dependency "
                    "inside a fused range"),
-    llvm::cl::init(0.08));
+    llvm::cl::init(0.08),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<bool> includeLast(
     "include-last",
     llvm::cl::desc("With --ffn-fusion=auto: let ranges include the last "
-                   "block of a run"));
+                   "block of a run"),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> outputPath("o", llvm::cl::desc("Output file"),
                                       llvm::cl::value_desc("path"),
-                                      llvm::cl::init("-"));
+                                      llvm::cl::init("-"),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<Emit> emit(
-    "emit", llvm::cl::desc("Stop after this stage and print its IR"),
+    "emit",
+    llvm::cl::desc("What to write (default: by -o's extension, .cubin, .ptx, "
+                   ".ll or .mlir for the ffn dialect)"),
     llvm::cl::values(
         clEnumValN(Emit::ONNX, "onnx", "the plain import, one op per node"),
         clEnumValN(Emit::FFN, "ffn", "after raising (and fusion)"),
@@ -109,7 +127,8 @@ llvm::cl::opt<Emit> emit(
         clEnumValN(Emit::PTX, "ptx", "the kernels and plan as PTX"),
         clEnumValN(
             Emit::Cubin, "cubin",
-            "the cubin and its weights file (default with -o X.cubin)")));
+            "the cubin and its weights file")),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<ffn::Precision> precision(
     "precision", llvm::cl::desc("Weights and activations on the GPU"),
     llvm::cl::values(
@@ -118,31 +137,38 @@ llvm::cl::opt<ffn::Precision> precision(
         clEnumValN(ffn::Precision::FP16, "fp16",
                    "float16 storage, f32 accumulation and norm statistics"),
         clEnumValN(ffn::Precision::FP32, "fp32", "float32 throughout")),
-    llvm::cl::init(ffn::Precision::BF16));
+    llvm::cl::init(ffn::Precision::BF16),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> target("target",
                                   llvm::cl::desc("GPU architecture: sm_90 "
                                                  "(H100/H200) or sm_80 (A100)"),
-                                  llvm::cl::init("sm_90"));
+                                  llvm::cl::init("sm_90"),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<int64_t> maxTokens(
     "max-tokens",
     llvm::cl::desc("Most tokens (batch * seq) one run may process; sizes the "
                    "activation memory"),
-    llvm::cl::init(4096));
+    llvm::cl::init(4096),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> cudaPath("cuda-path",
                                     llvm::cl::desc("The CUDA toolkit (ptxas, "
                                                    "libdevice)"),
-                                    llvm::cl::init(FFNC_CUDA_PATH));
+                                    llvm::cl::init(FFNC_CUDA_PATH),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<bool> ptxasVerbose(
     "ptxas-verbose",
     llvm::cl::desc("Print ptxas's per-kernel resource report (registers, "
-                   "spills)"));
+                   "spills)"),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<bool>
     printSummary("summary",
-                 llvm::cl::desc("Print a one-screen summary of the model"));
+                 llvm::cl::desc("Print a one-screen summary of the model"),
+    llvm::cl::cat(ffncCategory));
 llvm::cl::opt<bool> elideWeights(
     "elide-weights",
     llvm::cl::desc("Print large weights by name only, without their bytes "
-                   "(the output then cannot be run)"));
+                   "(the output then cannot be run)"),
+    llvm::cl::cat(ffncCategory));
 /// Weights larger than this are named, not printed, with --elide-weights.
 constexpr size_t kElideBytes = 1024;
 
@@ -192,9 +218,26 @@ private:
       std::chrono::steady_clock::now();
 };
 
+/// What -o PATH asks for when --emit is not given: .cubin, .ptx, .ll; .mlir,
+/// no extension or stdout give the ffn dialect; other extensions nothing.
+std::optional<Emit> emitFor(llvm::StringRef path) {
+  llvm::StringRef ext = llvm::sys::path::extension(path);
+  if (path == "-" || ext.empty() || ext == ".mlir")
+    return Emit::FFN;
+  return llvm::StringSwitch<std::optional<Emit>>(ext)
+      .Case(".cubin", Emit::Cubin)
+      .Case(".ptx", Emit::PTX)
+      .Case(".ll", Emit::LLVM)
+      .Default(std::nullopt);
+}
+
+/// ffnc's exit code for every error, usage or input (as ffn-run's): ffnc
+/// has no checks that fail with 1.
+constexpr int kErrorExit = 2;
+
 int fail(const llvm::Twine &message) {
   llvm::errs() << "ffnc: error: " << message << "\n";
-  return 1;
+  return kErrorExit;
 }
 
 /// Reads an .npy of token ids, or reports why not.
@@ -250,13 +293,13 @@ int writeArtifact(ModuleOp module, ffnc::StageRunner &stages, Phases &phases) {
   stages.getOptions().weightsFile = weightsPath;
   stages.getOptions().writeWeights = emit == Emit::Cubin;
   if (failed(stages.run(module, ffn::PipelineStage::Serialize)))
-    return 1;
+    return kErrorExit;
   auto plan = ffn::serializedPlan(module);
   if (!plan)
     return fail(llvm::toString(plan.takeError()));
   FailureOr<std::string> chip = ffn::kernelChip(module);
   if (failed(chip))
-    return 1;
+    return kErrorExit;
 
   phases.begin("generating " +
                std::string(emit == Emit::LLVM ? "LLVM IR" : "PTX") +
@@ -413,21 +456,41 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
-  llvm::cl::ParseCommandLineOptions(
-      argc, argv, "ffnc: compile transformer models in ONNX for NVIDIA GPUs\n");
+  // --help shows ffnc's options and the pass manager's that ffnc honours,
+  // not the back ends' hundreds.
+  for (auto &[name, option] : llvm::cl::getRegisteredOptions())
+    if (name.starts_with("mlir-print-ir") || name == "mlir-timing" ||
+        name == "mlir-timing-display" || name == "mlir-pass-statistics")
+      option->addCategory(mlirCategory);
+  for (llvm::cl::SubCommand *sub :
+       {&llvm::cl::SubCommand::getTopLevel(), &analyzeCommand})
+    llvm::cl::HideUnrelatedOptions({&ffncCategory, &mlirCategory}, *sub);
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << ffnsupport::versionLine("ffnc") << "\n";
+  });
+  if (!llvm::cl::ParseCommandLineOptions(
+          argc, argv,
+          "ffnc: compile transformer models in ONNX for NVIDIA GPUs\n",
+          &llvm::errs()))
+    return kErrorExit;
   bool analyze = static_cast<bool>(analyzeCommand);
   llvm::StringRef fusionMode = fusion;
   bool fusing = fusionMode != "none", autoFusion = fusionMode == "auto";
-  if (emit.getNumOccurrences() == 0)
-    emit = llvm::StringRef(outputPath).ends_with(".cubin") ? Emit::Cubin
-                                                           : Emit::FFN;
+  if (emit.getNumOccurrences() == 0) {
+    std::optional<Emit> byName = emitFor(outputPath);
+    if (!byName)
+      return fail("cannot tell what to write to '" + outputPath +
+                  "' from its extension: name it .cubin, .ptx, .ll or .mlir, "
+                  "or pass --emit");
+    emit = *byName;
+  }
   if (int rc = checkOptions(analyze))
     return rc;
   if (int rc = checkOutputsAreNotInputs())
     return rc;
   std::optional<ffn::ref::Tensor> calibration, targets;
   if (failed(readCalibration(calibration, targets)))
-    return 1;
+    return kErrorExit;
 
   DialectRegistry registry;
   ffn::registerFFNDialects(registry);
@@ -461,7 +524,7 @@ int main(int argc, char **argv) {
   ffn::ModelSummary summary;
   FailureOr<OwningOpRef<ModuleOp>> loaded = loadModel(&context, summary);
   if (failed(loaded))
-    return 1;
+    return kErrorExit;
   ModuleOp module = **loaded;
   if (printSummary)
     summary.print(llvm::errs());
@@ -478,7 +541,7 @@ int main(int argc, char **argv) {
   if (!planned && (emit != Emit::ONNX || analyze)) {
     phases.begin("raising into the ffn dialect");
     if (failed(stages.run(module, ffn::PipelineStage::Raise)))
-      return 1;
+      return kErrorExit;
   }
 
   std::optional<ffn::DependencyReport> report;
@@ -515,7 +578,7 @@ int main(int argc, char **argv) {
     if (failed(ffnc::fuse(module, stages, choice,
                           calibration ? &*calibration : nullptr,
                           targets ? &*targets : nullptr)))
-      return 1;
+      return kErrorExit;
   }
 
   if (gpu && !planned) {
@@ -523,7 +586,7 @@ int main(int argc, char **argv) {
                                ffn::precisionName(precision), target.getValue())
                      .str());
     if (failed(stages.run(module, ffn::PipelineStage::GPU)))
-      return 1;
+      return kErrorExit;
   }
 
   if (emit > Emit::MLIRGPU)
