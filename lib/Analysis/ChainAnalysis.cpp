@@ -5,8 +5,8 @@
 using namespace mlir;
 using namespace mlir::ffn;
 
-/// The block whose output `block` reads, if `block` sits in an attention-free
-/// layer: its input is another block's output that nothing else reads.
+/// The block whose output `block` reads with nothing but the residual in
+/// between: `block`'s input is that block's output, which nothing else reads.
 static FFNBlockOp residualPredecessor(FFNBlockOp block) {
   auto prev = block.getInput().getDefiningOp<FFNBlockOp>();
   if (prev && prev.getOutput().hasOneUse())
@@ -20,24 +20,24 @@ FFNChainAnalysis::FFNChainAnalysis(Operation *root) {
     blocks.push_back(block);
   });
 
-  // A run is a maximal sequence of attention-free layers, each block reading
-  // the one before it. The block that follows an attention opens a layer of
-  // its own and is not part of the run.
+  // A run is a maximal sequence of blocks, each reading the one before it
+  // on the residual stream. It starts wherever such a sequence does: the
+  // first block may read an attention's output (the last layer that kept
+  // its attention, or a layer whose FFN was removed) or the embedding.
   FFNChain current;
   auto flush = [&] {
     if (current.blocks.size() >= 2)
       chains.push_back(current);
     current.blocks.clear();
   };
-  for (auto [index, block] : llvm::enumerate(blocks)) {
+  for (FFNBlockOp block : blocks) {
     FFNBlockOp prev = residualPredecessor(block);
-    if (!prev) {
-      flush();
+    if (!prev)
       continue;
-    }
     if (current.blocks.empty() || current.blocks.back() != prev) {
       flush();
-      current.firstIndex = index;
+      current.firstIndex = indices.lookup(prev);
+      current.blocks.push_back(prev);
     }
     current.blocks.push_back(block);
   }

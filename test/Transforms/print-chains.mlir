@@ -1,15 +1,17 @@
 // RUN: ffn-opt %s --split-input-file --ffn-print-chains -o /dev/null | FileCheck %s
 // RUN: ffn-opt %models/example.mlir --ffn-print-chains -o /dev/null | FileCheck %s --check-prefix=EXAMPLE
 
-// The dialect documentation's example: layers 1-4 without attention.
+// The dialect documentation's example: layers 1-4 without attention, so
+// layer 0's FFN and theirs follow one another on the residual stream.
 // EXAMPLE: ffn chains: 1 run(s) among 6 ffn_block(s)
-// EXAMPLE-NEXT: run: blocks 1..4 (4 blocks), widths 176, 176, 176, 176
+// EXAMPLE-NEXT: run: blocks 0..4 (5 blocks), widths 176, 176, 176, 176, 176
 
-// Layers 0-1 have attention, 2-5 are FFN-only, then attention again: one run
-// of the four attention-free layers, numbered by layer. Block 1 reads block 0's
-// output too but belongs to layer 1, which has attention.
+// Layers 0-1 have attention, 2-5 are FFN-only, then attention again: the
+// FFN of layer 1 reads its attention's output and is followed by the four
+// FFN-only layers with nothing but the residual between them, so the run
+// is blocks 1..5. Block 0 is followed by an attention and runs alone.
 // CHECK: ffn chains: 1 run(s) among 7 ffn_block(s)
-// CHECK-NEXT: run: blocks 2..5 (4 blocks), widths 16, 16, 16, 16
+// CHECK-NEXT: run: blocks 1..5 (5 blocks), widths 16, 16, 16, 16, 16
 // CHECK-NOT: run:
 func.func @llama_like(%x: tensor<?x?x8xf32>, %g: tensor<8xf32>, %wg: tensor<8x16xf32>, %wu: tensor<8x16xf32>, %wd: tensor<16x8xf32>, %q: tensor<?x?x8xf32>) -> tensor<?x?x8xf32> {
   %a0 = ffn.attention %x, %x, %x heads(2, 2) scale 0.5 causal : tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>
@@ -31,11 +33,12 @@ func.func @llama_like(%x: tensor<?x?x8xf32>, %g: tensor<8xf32>, %wg: tensor<8x16
 // -----
 
 // A second use of a block's output (here, by the return) ends the run: fusing
-// across it would lose a value that is still needed. Block 0 reads the
-// function argument and block 2 reads the doubly used output, so only blocks
-// 3..4 form a run (block 1 alone is no run).
-// CHECK: ffn chains: 1 run(s) among 5 ffn_block(s)
-// CHECK-NEXT: run: blocks 3..4 (2 blocks)
+// across it would lose a value that is still needed. Blocks 0..1 form a run
+// (block 1's output is the fused group's), and block 2, which reads the
+// doubly used output, opens the next one.
+// CHECK: ffn chains: 2 run(s) among 5 ffn_block(s)
+// CHECK-NEXT: run: blocks 0..1 (2 blocks)
+// CHECK-NEXT: run: blocks 2..4 (3 blocks)
 // CHECK-NOT: run:
 func.func @side_use(%x: tensor<?x?x8xf32>, %g: tensor<8xf32>, %wg: tensor<8x16xf32>, %wu: tensor<8x16xf32>, %wd: tensor<16x8xf32>, %q: tensor<?x?x8xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x8xf32>) {
   %b0 = ffn.ffn_block %x norm <rms>(%g) eps 1.0e-05 gate(%wg) up(%wu) down(%wd) act <silu> : (tensor<?x?x8xf32>, tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<?x?x8xf32>

@@ -15,7 +15,8 @@ using namespace mlir::ffn;
 namespace {
 
 /// A function with `n` ffn_blocks; `breaks` lists the blocks whose input is
-/// passed through an extra op, which ends the run before them.
+/// passed through an extra op (as an attention would be), which ends the
+/// run before them; the block after the op may open the next one.
 std::string makeModule(int n, std::vector<int> breaks) {
   std::string s =
       "func.func @f(%x: tensor<2x8xf32>, %g: tensor<8xf32>, "
@@ -56,26 +57,28 @@ protected:
 };
 
 TEST_F(ChainAnalysisTest, BlocksReadingBlocksFormOneRun) {
-  // Block 0 reads a non-block value and opens no run; 1..3 each read the
-  // block before.
+  // Block 0 reads a non-block value (the embedding, say) and opens the run;
+  // 1..3 each read the block before.
   auto module = parse(makeModule(4, {}));
   ASSERT_TRUE(module);
   FFNChainAnalysis analysis(*module);
   ASSERT_EQ(analysis.getBlocks().size(), 4u);
   ASSERT_EQ(analysis.getChains().size(), 1u);
-  EXPECT_EQ(analysis.getChains()[0].firstIndex, 1u);
+  EXPECT_EQ(analysis.getChains()[0].firstIndex, 0u);
   EXPECT_EQ(analysis.getChains()[0].lastIndex(), 3u);
 }
 
 TEST_F(ChainAnalysisTest, AnOpBetweenBlocksSplitsTheRun) {
-  // Runs 1..2 and 4..6; block 7 after another break is alone and no run.
+  // Runs 0..2 and 3..6: block 3 reads the op after block 2 (an attention,
+  // or a layer whose FFN was removed) and opens a run; block 7 after
+  // another break is alone and no run.
   auto module = parse(makeModule(8, {3, 7}));
   ASSERT_TRUE(module);
   FFNChainAnalysis analysis(*module);
   ASSERT_EQ(analysis.getChains().size(), 2u);
-  EXPECT_EQ(analysis.getChains()[0].firstIndex, 1u);
+  EXPECT_EQ(analysis.getChains()[0].firstIndex, 0u);
   EXPECT_EQ(analysis.getChains()[0].lastIndex(), 2u);
-  EXPECT_EQ(analysis.getChains()[1].firstIndex, 4u);
+  EXPECT_EQ(analysis.getChains()[1].firstIndex, 3u);
   EXPECT_EQ(analysis.getChains()[1].lastIndex(), 6u);
   EXPECT_EQ(analysis.getIndex(analysis.getBlocks()[7]), 7u);
 }
@@ -92,7 +95,7 @@ TEST_F(ChainAnalysisTest, ASecondUseOfTheResidualEndsTheRun) {
   ASSERT_TRUE(module);
   FFNChainAnalysis analysis(*module);
   ASSERT_EQ(analysis.getChains().size(), 1u);
-  EXPECT_EQ(analysis.getChains()[0].firstIndex, 1u);
+  EXPECT_EQ(analysis.getChains()[0].firstIndex, 0u);
   EXPECT_EQ(analysis.getChains()[0].lastIndex(), 2u);
 }
 

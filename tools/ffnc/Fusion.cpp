@@ -82,7 +82,7 @@ LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
                          const ffn::ref::Tensor *targets) {
   ffn::FFNChainAnalysis chains(module);
   llvm::errs() << "ffn fusion: " << chains.getChains().size()
-               << " run(s) of attention-free layers";
+               << " run(s) of consecutive FFN blocks";
   for (const ffn::FFNChain &chain : chains.getChains())
     llvm::errs() << llvm::formatv(" {0}..{1}", chain.firstIndex,
                                   chain.lastIndex());

@@ -1,9 +1,10 @@
 //===- ChainAnalysis.h - Runs of consecutive FFN blocks ---------*- C++ -*-===//
 //
-// Finds the maximal runs of attention-free layers: ffn.ffn_block ops that read
-// the previous block's output directly on the residual stream (e.g. the layers
-// left after Puzzle-style attention removal). These runs are the candidates
-// for FFN Fusion.
+// Finds the maximal runs of consecutive FFN blocks: ffn.ffn_block ops each
+// reading the previous block's output directly on the residual stream (e.g.
+// the layers left after Puzzle-style attention removal, with the FFN of the
+// last layer that kept its attention in front). These runs are the
+// candidates for FFN Fusion.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,8 +17,8 @@
 
 namespace mlir::ffn {
 
-/// A run of attention-free layers: every block reads the output of the block
-/// before it, which has no other use; blocks[k+1] reads blocks[k].
+/// A run of consecutive FFN blocks: blocks[k+1] reads the output of
+/// blocks[k], which has no other use; blocks[0] may read anything.
 struct FFNChain {
   /// Program-order number of the first block (see FFNChainAnalysis).
   unsigned firstIndex = 0;

@@ -9,10 +9,12 @@ def FFNPrintChains : Pass<"ffn-print-chains", "ModuleOp"> {
   let summary = "Print the runs of consecutive ffn.ffn_block ops";
   let description = [{
     Runs the FFN chain analysis and prints every maximal run of two or more
-    attention-free layers: `ffn.ffn_block` ops that each read the previous
+    consecutive FFN blocks: `ffn.ffn_block` ops that each read the previous
     block's output directly on the residual stream, with no attention or
-    other op between them and no other use of that output. The block that
-    follows an attention belongs to that attention's layer and opens no run.
+    other op between them and no other use of that output. A run starts
+    wherever such a sequence does: its first block may read an attention's
+    output (the FFN of the last layer that kept its attention, or the first
+    block after a layer whose FFN was removed) or the embedding.
     Blocks are numbered in program order from 0, so in a model with one FFN
     per layer the block number is the layer number. The IR is left
     unchanged.
@@ -49,7 +51,7 @@ def FFNFusion : Pass<"ffn-fusion", "ModuleOp"> {
 
     Ranges are given explicitly (`ranges=3-4,5-7`, by program-order block
     number) or chosen from a dependency report written by `ffnc analyze`:
-    each run of attention-free layers is grown greedily while the largest
+    each run of consecutive FFN blocks is grown greedily while the largest
     pairwise dependency M[i,j] stays at or below `max-dependency`, leaving
     the run's last block alone unless `include-last` is set. Blocks that
     cannot be fused (not consecutive, different epsilons, norm kinds,
