@@ -14,7 +14,8 @@ llvm_bin=/usr/lib/llvm-22/bin
 
 packages=(cmake ninja-build g++ python3 llvm-22-dev libmlir-22-dev mlir-22-tools
           llvm-22-tools libprotobuf-dev protobuf-compiler libonnx-dev
-          libonnx-testdata libgtest-dev libzstd-dev libopenblas-dev libpng-dev)
+          libonnx-testdata libgtest-dev libzstd-dev libopenblas-dev libpng-dev
+          pkg-config)
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
