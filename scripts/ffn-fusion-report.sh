@@ -10,7 +10,7 @@ bash "$root/scripts/dev.sh" build >&2
 work="$(mktemp -d)"
 "$build/bin/ffnc" analyze "$models/devlm.onnx" \
   --calibration="$models/eval_input_ids.npy" \
-  --targets="$models/eval_targets.npy" \
+  --calibration-targets="$models/eval_targets.npy" \
   --report="$root/docs/ffn-fusion-devlm.json" \
   --heatmap="$root/docs/ffn-fusion-devlm.png" > "$work/table.txt"
 python3 "$root/test/Analysis/compare-report.py" \

@@ -123,7 +123,8 @@ LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
     if (!bitsBefore || !bitsAfter) {
       llvm::consumeError(bitsBefore.takeError());
       llvm::consumeError(bitsAfter.takeError());
-      llvm::errs() << "ffnc: error: targets do not match the model's output\n";
+      llvm::errs() << "ffnc: error: --calibration-targets do not match the "
+                      "model's output\n";
       return failure();
     }
     llvm::errs() << llvm::formatv("  bits per token: {0:f4} -> {1:f4}\n",

@@ -74,8 +74,9 @@ llvm::cl::opt<std::string> calibrationPath(
     llvm::cl::sub(analyzeCommand),
     llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> targetsPath(
-    "targets",
-    llvm::cl::desc("Next-token ids (.npy) for cross-entropy in bits per token"),
+    "calibration-targets",
+    llvm::cl::desc("Next-token ids (.npy) for the calibration rows: the "
+                   "cross-entropy in bits per token of each fused range"),
     llvm::cl::value_desc("next.npy"),
     llvm::cl::sub(llvm::cl::SubCommand::getTopLevel()),
     llvm::cl::sub(analyzeCommand),
@@ -422,12 +423,13 @@ LogicalResult readCalibration(std::optional<ffn::ref::Tensor> &calibration,
                           calibration->shapeString()));
   }
   if (!targetsPath.empty()) {
-    FailureOr<ffn::ref::Tensor> ids = readIds("--targets", targetsPath);
+    FailureOr<ffn::ref::Tensor> ids = readIds("--calibration-targets", targetsPath);
     if (failed(ids))
       return failure();
     targets = std::move(*ids);
     if (!calibration || targets->shape() != calibration->shape())
-      return failure(fail("--targets must match the shape of --calibration"));
+      return failure(fail("--calibration-targets must match the shape of "
+                          "--calibration"));
   }
   return success();
 }
