@@ -9,6 +9,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace ffnc;
 
@@ -61,6 +63,86 @@ void ffnc::printReport(const ffn::DependencyReport &report,
 }
 
 namespace {
+/// Candidate ranges listed by --ffn-fusion=auto before the rest are counted.
+constexpr size_t kMaxCandidateRows = 24;
+
+/// --ffn-fusion=auto's candidates: every range of two or more blocks that
+/// it may fuse (the last block of a run left out unless --include-last),
+/// with the largest and summed dependency inside it, the bits per token
+/// with it fused where measured, and the sequential steps it saves; then
+/// what was chosen, or why nothing was.
+void printCandidates(const mlir::ffn::FFNChainAnalysis &chains,
+                     const FusionChoice &choice,
+                     llvm::ArrayRef<mlir::ffn::BlockSpan> chosen,
+                     llvm::raw_ostream &os) {
+  const mlir::ffn::DependencyReport &report = *choice.report;
+  struct Candidate {
+    unsigned first, last;
+    double max = 0, sum = 0;
+  };
+  std::vector<Candidate> candidates;
+  for (const mlir::ffn::FFNChain &chain : chains.getChains()) {
+    unsigned end = chain.lastIndex() - (choice.includeLast ? 0 : 1);
+    for (unsigned first = chain.firstIndex; first < end; ++first)
+      for (unsigned last = first + 1; last <= end; ++last) {
+        Candidate c{first, last};
+        for (unsigned i = first; i < last; ++i)
+          for (unsigned j = i + 1; j <= last; ++j) {
+            auto it = report.dependency.find({i, j});
+            double m = it == report.dependency.end() ? INFINITY
+                                                     : it->second.meanToken;
+            c.max = std::max(c.max, m);
+            c.sum += m;
+          }
+        candidates.push_back(c);
+      }
+  }
+  os << llvm::formatv("  candidates (--max-dependency={0}{1}):\n",
+                      choice.maxDependency,
+                      choice.includeLast ? ", --include-last"
+                                         : ", the last block of a run kept "
+                                           "apart");
+  if (candidates.empty()) {
+    os << "  no range fused: every run has fewer than two blocks once its "
+          "last block is kept apart (--include-last fuses it too)\n";
+    return;
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate &a, const Candidate &b) {
+                     return a.max < b.max;
+                   });
+  os << "    range    max M    sum M  bits/token  steps saved\n";
+  for (const Candidate &c : llvm::ArrayRef(candidates).take_front(
+           kMaxCandidateRows)) {
+    auto bits = report.bitsFused.find({c.first, c.last});
+    bool taken = llvm::is_contained(chosen, mlir::ffn::BlockSpan{c.first,
+                                                                c.last});
+    os << llvm::formatv("  {0} {1,-7} {2,7:f4}  {3,7:f4}  {4,10}  {5,11}\n",
+                        taken ? "*" : " ",
+                        llvm::formatv("{0}-{1}", c.first, c.last), c.max,
+                        c.sum,
+                        bits == report.bitsFused.end()
+                            ? std::string("-")
+                            : llvm::formatv("{0:f4}", bits->second).str(),
+                        c.last - c.first);
+  }
+  if (candidates.size() > kMaxCandidateRows)
+    os << llvm::formatv("    ... {0} more, with larger dependencies\n",
+                        candidates.size() - kMaxCandidateRows);
+  if (report.bitsOriginal)
+    os << llvm::formatv("  bits per token unfused: {0:f4}\n",
+                        *report.bitsOriginal);
+  if (chosen.empty()) {
+    const Candidate &best = candidates.front();
+    os << llvm::formatv("  no range fused: the least dependent candidate, "
+                        "{0}-{1}, has max M {2:f4} > --max-dependency={3}\n",
+                        best.first, best.last, best.max, choice.maxDependency);
+    return;
+  }
+  os << "  chose (*): from each block, the longest range whose every pair "
+        "stays within --max-dependency\n";
+}
+
 /// Output 0 of `module` on every calibration row.
 FailureOr<ffn::ref::Tensor> runAll(ModuleOp module,
                                    const ffn::ref::Tensor &calibration) {
@@ -92,13 +174,16 @@ LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
     ffn::DependencyMatrix matrix;
     for (const auto &[pair, distances] : choice.report->dependency)
       matrix[pair] = distances.meanToken;
-    for (auto [first, last] : ffn::selectRanges(
-             chains, matrix, choice.maxDependency, choice.includeLast))
+    std::vector<ffn::BlockSpan> chosen = ffn::selectRanges(
+        chains, matrix, choice.maxDependency, choice.includeLast);
+    printCandidates(chains, choice, chosen, llvm::errs());
+    for (auto [first, last] : chosen)
       ranges +=
           llvm::formatv("{0}{1}-{2}", ranges.empty() ? "" : ",", first, last);
   }
   if (ranges.empty()) {
-    llvm::errs() << "  no range fused\n";
+    if (!choice.report)
+      llvm::errs() << "  no range fused\n";
     return success();
   }
   OwningOpRef<ModuleOp> original;

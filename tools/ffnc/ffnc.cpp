@@ -551,7 +551,7 @@ int main(int argc, char **argv) {
     phases.begin("measuring block dependencies on " + calibrationPath);
     auto measured = ffn::analyzeDependencies(
         module.lookupSymbol<func::FuncOp>("main"), *calibration,
-        analyze && targets ? &*targets : nullptr, [](llvm::StringRef line) {
+        targets ? &*targets : nullptr, [](llvm::StringRef line) {
           if (!quiet)
             llvm::errs() << "  " << line << "\n";
         });
