@@ -299,6 +299,82 @@ llvm::json::Value DependencyReport::toJSON() const {
 }
 
 llvm::Expected<DependencyReport>
+DependencyReport::fromJSON(const llvm::json::Value &value) {
+  auto error = [](const llvm::Twine &what) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "dependency report: " + what);
+  };
+  // "a<sep>b" with a < b, both unsigned.
+  auto pairOf = [](llvm::StringRef key, char sep)
+      -> std::optional<std::pair<unsigned, unsigned>> {
+    auto [a, b] = key.split(sep);
+    unsigned i, j;
+    if (a.getAsInteger(10, i) || b.getAsInteger(10, j) || i >= j)
+      return std::nullopt;
+    return std::pair{i, j};
+  };
+  const llvm::json::Object *root = value.getAsObject();
+  if (!root)
+    return error("not a JSON object");
+  DependencyReport report;
+  std::optional<int64_t> blocks = root->getInteger("blocks");
+  if (!blocks || *blocks < 0)
+    return error("'blocks' must be a count of blocks");
+  report.numBlocks = *blocks;
+  report.tokens = root->getInteger("tokens").value_or(0);
+  const llvm::json::Array *runs = root->getArray("runs");
+  if (!runs)
+    return error("'runs' must be an array of [first, last]");
+  for (const llvm::json::Value &run : *runs) {
+    const llvm::json::Array *span = run.getAsArray();
+    std::optional<int64_t> first = span && span->size() == 2
+                                       ? (*span)[0].getAsInteger()
+                                       : std::nullopt;
+    std::optional<int64_t> last =
+        first ? (*span)[1].getAsInteger() : std::nullopt;
+    if (!last || *first < 0 || *last <= *first || *last >= *blocks)
+      return error("a run must be [first, last] with first < last < blocks");
+    report.runs.push_back({unsigned(*first), unsigned(*last)});
+  }
+  const llvm::json::Object *dependency = root->getObject("dependency");
+  if (!dependency)
+    return error("'dependency' must be an object of \"i,j\" entries");
+  for (const auto &[key, entry] : *dependency) {
+    auto pair = pairOf(key, ',');
+    const llvm::json::Object *d = entry.getAsObject();
+    std::optional<double> mean = d ? d->getNumber("mean_token_cos_dist")
+                                   : std::nullopt;
+    std::optional<double> flat = d ? d->getNumber("flat_cos_dist")
+                                   : std::nullopt;
+    if (!pair || !mean || !flat)
+      return error("dependency entry '" + key.str() +
+                   "' needs \"i,j\" with i < j, mean_token_cos_dist and "
+                   "flat_cos_dist");
+    report.dependency[*pair] = {*mean, *flat};
+  }
+  if (const llvm::json::Object *stats = root->getObject("block_stats"))
+    for (const auto &[key, entry] : *stats) {
+      unsigned block;
+      const llvm::json::Object *s = entry.getAsObject();
+      if (llvm::StringRef(key).getAsInteger(10, block) || !s)
+        return error("block_stats entry '" + key.str() + "' is malformed");
+      report.blocks[block] = {s->getNumber("saturation").value_or(0),
+                              s->getNumber("relative_norm").value_or(0)};
+    }
+  report.bitsOriginal = root->getNumber("bpb_original");
+  if (const llvm::json::Object *fused = root->getObject("fused"))
+    for (const auto &[key, entry] : *fused) {
+      auto range = pairOf(key, '-');
+      std::optional<double> bits = entry.getAsNumber();
+      if (!range || !bits)
+        return error("fused entry '" + key.str() +
+                     "' needs \"a-b\" with a < b and a number");
+      report.bitsFused[*range] = *bits;
+    }
+  return report;
+}
+
+llvm::Expected<DependencyReport>
 mlir::ffn::analyzeDependencies(func::FuncOp func,
                                const ref::Tensor &calibration,
                                const ref::Tensor *targets,

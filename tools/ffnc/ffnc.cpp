@@ -38,6 +38,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -100,6 +101,11 @@ llvm::cl::opt<std::string>
                           "ranges:3-4,5-7"),
            llvm::cl::init("none"),
     llvm::cl::cat(ffncCategory));
+llvm::cl::opt<std::string> dependencyReportPath(
+    "dependency-report",
+    llvm::cl::desc("With --ffn-fusion=auto: choose from this report of "
+                   "ffnc analyze instead of measuring"),
+    llvm::cl::value_desc("deps.json"), llvm::cl::cat(ffncCategory));
 llvm::cl::opt<double> maxDependency(
     "max-dependency",
     llvm::cl::desc("With --ffn-fusion=auto: the largest pairwise dependency "
@@ -252,6 +258,36 @@ FailureOr<ffn::ref::Tensor> readIds(llvm::StringRef what,
   return std::move(*t);
 }
 
+/// Reads a dependency report and checks that it describes `module`'s runs.
+FailureOr<ffn::DependencyReport> readReport(ModuleOp module) {
+  llvm::StringRef path = dependencyReportPath;
+  auto fail = [&](const llvm::Twine &why) {
+    ::fail("--dependency-report " + path + ": " + why);
+    return failure();
+  };
+  if (!llvm::sys::fs::is_regular_file(path))
+    return fail("not a regular file");
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return fail(buffer.getError().message());
+  auto json = llvm::json::parse((*buffer)->getBuffer());
+  if (!json)
+    return fail(llvm::toString(json.takeError()));
+  auto report = ffn::DependencyReport::fromJSON(*json);
+  if (!report)
+    return fail(llvm::toString(report.takeError()));
+  ffn::FFNChainAnalysis chains(module);
+  std::vector<std::pair<unsigned, unsigned>> runs;
+  for (const ffn::FFNChain &chain : chains.getChains())
+    runs.push_back({chain.firstIndex, chain.lastIndex()});
+  if (report->numBlocks != chains.getBlocks().size() || report->runs != runs)
+    return fail(llvm::formatv("measured on {0} blocks with other runs; this "
+                              "model has {1} blocks (was the report made for "
+                              "another model?)",
+                              report->numBlocks, chains.getBlocks().size()));
+  return std::move(*report);
+}
+
 /// Writes `bytes` to `path` (or stdout for "-").
 int writeOutput(llvm::StringRef path, llvm::StringRef bytes) {
   std::string errorMessage;
@@ -379,9 +415,13 @@ int checkOptions(bool analyze) {
     return fail(
         "--ffn-fusion must be none, auto or ranges:A-B[,C-D...], got '" +
         fusionMode + "'");
-  if ((analyze || autoFusion) && calibrationPath.empty())
+  if (!dependencyReportPath.empty() && (analyze || !autoFusion))
+    return fail("--dependency-report goes with --ffn-fusion=auto");
+  if ((analyze || autoFusion) && calibrationPath.empty() &&
+      dependencyReportPath.empty())
     return fail(analyze ? "analyze needs --calibration=ids.npy"
-                        : "--ffn-fusion=auto needs --calibration=ids.npy");
+                        : "--ffn-fusion=auto needs --calibration=ids.npy or "
+                          "--dependency-report=deps.json");
   if (fusing && emit == Emit::ONNX)
     return fail("--ffn-fusion works on the ffn dialect; it cannot be combined "
                 "with --emit=onnx");
@@ -399,7 +439,7 @@ int checkOutputsAreNotInputs() {
     outputs.push_back(weightsPathFor(outputPath));
   for (const std::string &in :
        {inputPath.getValue(), calibrationPath.getValue(),
-        targetsPath.getValue()}) {
+        targetsPath.getValue(), dependencyReportPath.getValue()}) {
     for (const std::string &out : outputs) {
       bool same = false;
       if (!in.empty() && !llvm::sys::fs::equivalent(in, out, same) && same)
@@ -547,7 +587,13 @@ int main(int argc, char **argv) {
   }
 
   std::optional<ffn::DependencyReport> report;
-  if (analyze || autoFusion) {
+  if (!dependencyReportPath.empty()) {
+    phases.begin("reading block dependencies from " + dependencyReportPath);
+    FailureOr<ffn::DependencyReport> read = readReport(module);
+    if (failed(read))
+      return kErrorExit;
+    report = std::move(*read);
+  } else if (analyze || autoFusion) {
     phases.begin("measuring block dependencies on " + calibrationPath);
     auto measured = ffn::analyzeDependencies(
         module.lookupSymbol<func::FuncOp>("main"), *calibration,

@@ -1,7 +1,7 @@
 //===- DependencyAnalysis.h - Block-wise dependency matrix ------*- C++ -*-===//
 //
 // Measures how much each FFN block of a run depends on the ones before it,
-// on calibration data, with the reference executor (DESIGN.md §5):
+// on calibration data, with the reference executor:
 //
 //   h_j        block j's contribution F_j(N_j(x_{j-1})) in the unmodified run;
 //   h̃_j^i      the same when block i's contribution is dropped (x_i = x_{i-1});
@@ -48,6 +48,8 @@ struct DependencyReport {
   std::map<std::pair<unsigned, unsigned>, double> bitsFused;
 
   llvm::json::Value toJSON() const;
+  /// Reads what toJSON writes; errors name the field at fault.
+  static llvm::Expected<DependencyReport> fromJSON(const llvm::json::Value &v);
 };
 
 /// Runs the analysis on `calibration` (token ids, one sequence per row; each
