@@ -60,3 +60,23 @@ func.func @no_run(%x: tensor<?x?x8xf32>, %g: tensor<8xf32>, %wg: tensor<8x16xf32
   %b1 = ffn.ffn_block %a norm <rms>(%g) eps 1.0e-05 gate(%wg) up(%wu) down(%wd) act <silu> : (tensor<?x?x8xf32>, tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<?x?x8xf32>
   return %b1 : tensor<?x?x8xf32>
 }
+
+// -----
+
+// Puzzle removed layer 1's FFN: its attention follows layer 0's directly,
+// and the FFN-only layers 2-4 after it form a run that starts at the first
+// block after that attention.
+// CHECK: ffn chains: 1 run(s) among 4 ffn_block(s)
+// CHECK-NEXT: run: blocks 1..3 (3 blocks)
+// CHECK-NOT: run:
+func.func @ffn_removed(%x: tensor<?x?x8xf32>, %g: tensor<8xf32>, %wg: tensor<8x16xf32>, %wu: tensor<8x16xf32>, %wd: tensor<16x8xf32>) -> tensor<?x?x8xf32> {
+  %a0 = ffn.attention %x, %x, %x heads(2, 2) scale 0.5 causal : tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>
+  %r0 = arith.addf %a0, %x : tensor<?x?x8xf32>
+  %b0 = ffn.ffn_block %r0 norm <rms>(%g) eps 1.0e-05 gate(%wg) up(%wu) down(%wd) act <silu> : (tensor<?x?x8xf32>, tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<?x?x8xf32>
+  %a1 = ffn.attention %b0, %b0, %b0 heads(2, 2) scale 0.5 causal : tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>
+  %r1 = arith.addf %a1, %b0 : tensor<?x?x8xf32>
+  %b2 = ffn.ffn_block %r1 norm <rms>(%g) eps 1.0e-05 gate(%wg) up(%wu) down(%wd) act <silu> : (tensor<?x?x8xf32>, tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<?x?x8xf32>
+  %b3 = ffn.ffn_block %b2 norm <rms>(%g) eps 1.0e-05 gate(%wg) up(%wu) down(%wd) act <silu> : (tensor<?x?x8xf32>, tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<?x?x8xf32>
+  %b4 = ffn.ffn_block %b3 norm <rms>(%g) eps 1.0e-05 gate(%wg) up(%wu) down(%wd) act <silu> : (tensor<?x?x8xf32>, tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<?x?x8xf32>
+  return %b4 : tensor<?x?x8xf32>
+}

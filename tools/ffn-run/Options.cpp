@@ -13,8 +13,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <type_traits>
 #include <variant>
+
+#include <sys/stat.h>
 
 namespace {
 
@@ -34,9 +37,10 @@ struct OptionInfo {
 };
 
 const OptionInfo kOptions[] = {
-    {"device", "cpu|gpu",
-     "Where to run: cpu, the reference executor, for .onnx and .mlir models; "
-     "gpu for compiled models (.cubin). Follows the model when not given",
+    {"device", "auto|cpu|gpu",
+     "Where to run: cpu, the reference executor, for ONNX and MLIR models; "
+     "gpu for compiled models (ffnc's cubins); auto (the default) by the "
+     "model file's contents",
      Scope::All, &Options::device},
     {"input", "name=file.npy", "A model input, by name; one per input",
      Scope::All, &Options::inputs},
@@ -235,14 +239,14 @@ std::string parse(int argc, char **argv, Options &options) {
   if (options.model.empty())
     return "no model given (ffn-run --help lists the options)";
 
+  if (options.device != "auto" && options.device != "cpu" &&
+      options.device != "gpu")
+    return "--device must be auto, cpu or gpu, got '" + options.device + "'";
   bool compiled = options.compiled();
   if (options.device == "cpu" && compiled)
-    return "a .cubin runs on --device=gpu only";
+    return "a compiled model (cubin) runs on --device=gpu only";
   if (options.device == "gpu" && !compiled)
-    return "--device=gpu runs compiled models (.cubin, from ffnc -o)";
-  if (!options.device.empty() && options.device != "cpu" &&
-      options.device != "gpu")
-    return "--device must be cpu or gpu, got '" + options.device + "'";
+    return "--device=gpu runs compiled models (cubins, from ffnc -o)";
   for (const OptionInfo *option : given) {
     if (option->scope == Scope::Interpreted && compiled)
       return std::string("--") + option->name +
@@ -258,7 +262,21 @@ std::string parse(int argc, char **argv, Options &options) {
 
 } // namespace
 
-bool Options::compiled() const { return endsWith(model, ".cubin"); }
+bool Options::compiled() const {
+  // A cubin is an ELF file whatever its name; an unreadable path falls back
+  // to the name, and the loader then says what is wrong with it.
+  struct stat st;
+  if (std::FILE *f = stat(model.c_str(), &st) == 0 && S_ISREG(st.st_mode)
+                         ? std::fopen(model.c_str(), "rb")
+                         : nullptr) {
+    char magic[4] = {0};
+    size_t got = std::fread(magic, 1, 4, f);
+    std::fclose(f);
+    if (got == 4)
+      return std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+  }
+  return endsWith(model, ".cubin");
+}
 
 int reportError(const std::string &message) {
   std::fprintf(stderr, "ffn-run: error: %s\n", message.c_str());

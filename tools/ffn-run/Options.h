@@ -18,7 +18,7 @@
 struct Options {
   std::string model;
   /// "cpu" or "gpu"; empty to follow the model's extension.
-  std::string device;
+  std::string device = "auto";
   /// NAME and FILE.npy of every --input.
   std::vector<std::pair<std::string, std::string>> inputs;
   std::string output, reference, targets;
