@@ -27,6 +27,6 @@ run() { # name model fusion input
     "$launches" "$median" "$p90" "$min"
 }
 run devlm devlm none "$models/eval_input_ids.npy"
-run devlm-fused devlm ranges:3-4,5-7 "$models/eval_input_ids.npy"
+run devlm-fused devlm ranges=3-4,5-7 "$models/eval_input_ids.npy"
 run llama_noattn llama_noattn none "$models/llama_noattn.input.npy"
-run llama_noattn-fused llama_noattn ranges:1-2,3-4 "$models/llama_noattn.input.npy"
+run llama_noattn-fused llama_noattn ranges=1-2,3-4 "$models/llama_noattn.input.npy"

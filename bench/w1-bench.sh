@@ -11,9 +11,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"
 [ -f "$out/w1.onnx" ] || python3 "$root/bench/w1_export.py" "$out" >"$out/export.log" 2>&1
-for fusion in none ranges:0-3; do
+for fusion in none ranges=0-3; do
   "$FFNC" "$out/w1.onnx" --quiet --precision=bf16 --ffn-fusion="$fusion" \
-    -o "$out/w1-${fusion#ranges:}.cubin"
+    -o "$out/w1-${fusion#ranges=}.cubin"
 done
 # Correctness first: unfused bf16 against PyTorch's fp32 logits on the
 # GEMV (4 tokens), split-K GEMM (64) and GEMM (512) paths.

@@ -98,7 +98,7 @@ llvm::cl::opt<std::string> heatmapPath(
 llvm::cl::opt<std::string>
     fusion("ffn-fusion",
            llvm::cl::desc("FFN Fusion: none, auto (needs --calibration) or "
-                          "ranges:3-4,5-7"),
+                          "ranges=3-4,5-7 (the ffn-fusion pass's spelling)"),
            llvm::cl::init("none"),
     llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> dependencyReportPath(
@@ -411,9 +411,13 @@ int checkOptions(bool analyze) {
                 target + "'");
   if (maxTokens < 1)
     return fail("--max-tokens must be positive");
-  if (fusing && !autoFusion && !fusionMode.starts_with("ranges:"))
+  if (fusionMode.starts_with("ranges:"))
+    return fail("--ffn-fusion=" + fusionMode + " is spelled ranges=" +
+                fusionMode.drop_front(strlen("ranges:")) +
+                " (as in ffn-opt --ffn-fusion=ranges=...)");
+  if (fusing && !autoFusion && !fusionMode.starts_with("ranges="))
     return fail(
-        "--ffn-fusion must be none, auto or ranges:A-B[,C-D...], got '" +
+        "--ffn-fusion must be none, auto or ranges=A-B[,C-D...], got '" +
         fusionMode + "'");
   if (!dependencyReportPath.empty() && (analyze || !autoFusion))
     return fail("--dependency-report goes with --ffn-fusion=auto");
@@ -620,7 +624,7 @@ int main(int argc, char **argv) {
     if (report)
       choice.report = std::move(report);
     else
-      choice.ranges = fusionMode.drop_front(strlen("ranges:")).str();
+      choice.ranges = fusionMode.drop_front(strlen("ranges=")).str();
     choice.maxDependency = maxDependency;
     choice.includeLast = includeLast;
     if (failed(ffnc::fuse(module, stages, choice,

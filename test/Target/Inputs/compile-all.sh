@@ -4,8 +4,8 @@ ffnc=$1 models=$2 out=$3
 total=0 ok=0
 for m in llama llama_noattn gpt2 bert phi3 devlm; do
   fusions=none
-  [ $m = llama_noattn ] && fusions="none ranges:1-2,3-4"
-  [ $m = devlm ] && fusions="none ranges:3-4,5-7 ranges:3-7"
+  [ $m = llama_noattn ] && fusions="none ranges=1-2,3-4"
+  [ $m = devlm ] && fusions="none ranges=3-4,5-7 ranges=3-7"
   for f in $fusions; do
     for p in bf16 fp16 fp32; do
       name=$m-$p-${f//[:,]/_}
