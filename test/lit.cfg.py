@@ -45,6 +45,10 @@ if os.path.isdir(onnx_node_tests):
 if os.access("/usr/local/cuda/bin/ptxas", os.X_OK):
     config.available_features.add("ptxas")
 
+# /dev/full fails every write with ENOSPC (Linux).
+if os.path.exists("/dev/full"):
+    config.available_features.add("dev-full")
+
 # Without a CUDA driver, ffn-run must say so.
 try:
     ctypes.CDLL("libcuda.so.1")

@@ -8,6 +8,7 @@
 
 #include "ffn/Runtime/ffnrt.h"
 #include "ffn/Runtime/Plan.h"
+#include "ffn/Support/Files.h"
 
 #include <cuda.h>
 #include <dlfcn.h>
@@ -216,6 +217,10 @@ ffnrt_status allowSharedMemory(ffnrt_model &m) {
 }
 
 std::vector<uint8_t> readFile(const std::string &path, std::string &error) {
+  if (std::string why = ffnsupport::whyNotReadable(path); !why.empty()) {
+    error = path + " " + why;
+    return {};
+  }
   std::ifstream is(path, std::ios::binary);
   if (!is) {
     error = "cannot open " + path;
@@ -243,6 +248,8 @@ ffnrt_status uploadWeights(ffnrt_model &m, const std::string &path) {
   if (m.plan.weightsFile.find('/') != std::string::npos)
     return fail("the plan names a weights file outside the cubin's folder: " +
                 m.plan.weightsFile);
+  if (std::string why = ffnsupport::whyNotReadable(path); !why.empty())
+    return fail("the weights file " + path + " " + why);
   int fd = open(path.c_str(), O_RDONLY);
   if (fd < 0)
     return fail("cannot open the weights file " + path + ": " +

@@ -2,6 +2,8 @@
 
 #include "ffn/Support/Npy.h"
 
+#include "ffn/Support/Files.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -173,6 +175,8 @@ bool parseShape(const std::string &text, std::vector<int64_t> &shape) {
 } // namespace
 
 std::string ffnsupport::readNpy(const std::string &path, NpyArray &array) {
+  if (std::string why = whyNotReadable(path); !why.empty())
+    return "'" + path + "' " + why;
   File file(std::fopen(path.c_str(), "rb"));
   if (!file)
     return "cannot open '" + path + "': " + std::strerror(errno);

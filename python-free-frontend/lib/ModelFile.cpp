@@ -1,6 +1,7 @@
 //===- ModelFile.cpp - Reading ONNX model files ---------------------------===//
 
 #include "ffn/Frontend/ModelFile.h"
+#include "ffn/Support/Files.h"
 
 #include "onnx.pb.h"
 
@@ -164,6 +165,8 @@ struct TextErrors : google::protobuf::io::ErrorCollector {
 
 llvm::Expected<std::unique_ptr<ModelFile>>
 ModelFile::open(llvm::StringRef path) {
+  if (std::string why = ffnsupport::whyNotReadable(path.str()); !why.empty())
+    return makeError("model '" + path + "' " + why);
   auto bufferOr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                               /*RequiresNullTerminator=*/false);
   if (!bufferOr)
@@ -175,6 +178,8 @@ ModelFile::open(llvm::StringRef path) {
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   file->directory = dir.empty() ? "." : std::string(dir);
+  if ((*bufferOr)->getBufferSize() == 0)
+    return makeError("model '" + path + "' is empty");
   file->buffer = std::move(*bufferOr);
   file->model = std::make_unique<onnx::ModelProto>();
   llvm::StringRef contents = file->buffer->getBuffer();

@@ -83,7 +83,7 @@ TEST(SupportTest, NpyErrorsSayWhy) {
                 "for float32 [2, 3]");
   std::remove(path.c_str());
   EXPECT_EQ(readNpy(path, array),
-            "cannot open '" + path + "': No such file or directory");
+            "'" + path + "' does not exist");
   EXPECT_EQ(writeNpy(path, NpyArray(DType::BF16, {1})),
             "cannot write bfloat16 arrays to .npy");
 }

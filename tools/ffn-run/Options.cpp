@@ -7,6 +7,7 @@
 
 #include "Options.h"
 
+#include "ffn/Support/Files.h"
 #include "ffn/Support/Version.h"
 
 #include <algorithm>
@@ -238,6 +239,9 @@ std::string parse(int argc, char **argv, Options &options) {
     return "";
   if (options.model.empty())
     return "no model given (ffn-run --help lists the options)";
+  if (std::string why = ffnsupport::whyNotReadable(options.model);
+      !why.empty())
+    return "model '" + options.model + "' " + why;
 
   if (options.device != "auto" && options.device != "cpu" &&
       options.device != "gpu")

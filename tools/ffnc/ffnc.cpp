@@ -18,6 +18,7 @@
 #include "ffn/Pipeline/Pipeline.h"
 #include "ffn/Reference/Executor.h"
 #include "ffn/Registration.h"
+#include "ffn/Support/Files.h"
 #include "ffn/Support/Version.h"
 #include "ffn/Target/Artifact.h"
 #include "ffn/Target/Cubin.h"
@@ -296,6 +297,12 @@ int writeOutput(llvm::StringRef path, llvm::StringRef bytes) {
   if (!output)
     return fail(errorMessage);
   output->os() << bytes;
+  output->os().flush();
+  if (std::error_code ec = output->os().error()) {
+    // Not kept: the partial file is removed.
+    output->os().clear_error();
+    return fail("cannot write '" + path + "': " + ec.message());
+  }
   output->keep();
   return 0;
 }
@@ -487,6 +494,11 @@ int writeAnalysis(const ffn::DependencyReport &report) {
     if (ec)
       return fail("cannot write '" + reportPath + "': " + ec.message());
     os << llvm::formatv("{0:2}", report.toJSON()) << "\n";
+    os.flush();
+    if (std::error_code ec = os.error()) {
+      os.clear_error();
+      return fail("cannot write '" + reportPath + "': " + ec.message());
+    }
   }
   if (!heatmapPath.empty())
     if (llvm::Error error = ffn::writeHeatmap(report, heatmapPath))
@@ -534,6 +546,8 @@ int main(int argc, char **argv) {
     return rc;
   if (int rc = checkOutputsAreNotInputs())
     return rc;
+  if (std::string why = ffnsupport::whyNotReadable(inputPath); !why.empty())
+    return fail("model '" + inputPath + "' " + why);
   std::optional<ffn::ref::Tensor> calibration, targets;
   if (failed(readCalibration(calibration, targets)))
     return kErrorExit;
