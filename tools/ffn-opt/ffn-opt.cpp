@@ -20,6 +20,9 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::ffn::registerFFNDialects(registry);
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "ffnc optimizer driver\n", registry));
+  // Exit code 2 on errors, as ffnc and ffn-run.
+  return mlir::failed(
+             mlir::MlirOptMain(argc, argv, "ffnc optimizer driver\n", registry))
+             ? 2
+             : 0;
 }
