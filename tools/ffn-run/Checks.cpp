@@ -84,13 +84,15 @@ std::string checkOutput(const Options &options, const std::string &name,
                         const NpyArray &output, Verdict &verdict) {
   std::printf("output '%s': %s %s\n", name.c_str(), dtypeName(output.dtype),
               shapeString(output.shape).c_str());
+  // The checks read their files first: an unreadable --reference or
+  // --targets leaves --output unwritten (a failed check still writes it).
   std::string error;
-  if (!options.output.empty())
-    error = writeNpy(options.output, output);
-  if (error.empty() && !options.targets.empty())
+  if (!options.targets.empty())
     error = checkTargets(options, output, verdict);
   if (error.empty() && !options.reference.empty())
     error = checkReference(options, output, verdict);
+  if (error.empty() && !options.output.empty())
+    error = writeNpy(options.output, output);
   return error;
 }
 
