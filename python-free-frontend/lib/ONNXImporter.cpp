@@ -17,6 +17,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::ffn;
 
@@ -24,44 +26,109 @@ using namespace mlir::ffn;
 /// scalars, masks) so that folding can see them; larger ones stay mapped.
 static constexpr size_t kInlineBytes = 1024;
 
-static constexpr llvm::StringLiteral kSupportedOps[] = {
-    "Abs",        "Add",
-    "And",        "Cast",
-    "Concat",     "Constant",
-    "ConstantOfShape", "Cos",
-    "CumSum",     "Div",
-    "Equal",      "Erf",
-    "Exp",        "Expand",
-    "Gather",     "GatherElements",
-    "GatherND",   "Gemm",
-    "Greater",    "GreaterOrEqual",
-    "Identity",   "IsNaN",
-    "LayerNormalization", "Less",
-    "LessOrEqual", "Log",
-    "MatMul",     "Max",
-    "Min",        "Mul",
-    "Neg",        "Not",
-    "Or",         "Pow",
-    "Range",      "Reciprocal",
-    "ReduceMax",  "ReduceMean",
-    "ReduceSum",  "Relu",
-    "Reshape",    "Shape",
-    "Sigmoid",    "Sin",
-    "Slice",      "Softmax",
-    "Split",      "Sqrt",
-    "Squeeze",    "Sub",
-    "Tanh",       "Transpose",
-    "Unsqueeze",  "Where",
+/// The operators the importer takes, with the number of inputs and outputs
+/// their ONNX schemas allow (opsets 13 to 21): the one place that says how
+/// many operands later stages may read.
+struct OpArity {
+  llvm::StringLiteral name;
+  int minInputs, maxInputs, minOutputs, maxOutputs;
+};
+static constexpr int kAny = std::numeric_limits<int>::max();
+static constexpr OpArity kSupportedOps[] = {
+    {"Abs", 1, 1, 1, 1},
+    {"Add", 2, 2, 1, 1},
+    {"And", 2, 2, 1, 1},
+    {"Cast", 1, 1, 1, 1},
+    {"Concat", 1, kAny, 1, 1},
+    {"Constant", 0, 0, 1, 1},
+    {"ConstantOfShape", 1, 1, 1, 1},
+    {"Cos", 1, 1, 1, 1},
+    {"CumSum", 2, 2, 1, 1},
+    {"Div", 2, 2, 1, 1},
+    {"Equal", 2, 2, 1, 1},
+    {"Erf", 1, 1, 1, 1},
+    {"Exp", 1, 1, 1, 1},
+    {"Expand", 2, 2, 1, 1},
+    {"Gather", 2, 2, 1, 1},
+    {"GatherElements", 2, 2, 1, 1},
+    {"GatherND", 2, 2, 1, 1},
+    {"Gemm", 2, 3, 1, 1},
+    {"Greater", 2, 2, 1, 1},
+    {"GreaterOrEqual", 2, 2, 1, 1},
+    {"Identity", 1, 1, 1, 1},
+    {"IsNaN", 1, 1, 1, 1},
+    {"LayerNormalization", 2, 3, 1, 3},
+    {"Less", 2, 2, 1, 1},
+    {"LessOrEqual", 2, 2, 1, 1},
+    {"Log", 1, 1, 1, 1},
+    {"MatMul", 2, 2, 1, 1},
+    {"Max", 1, kAny, 1, 1},
+    {"Min", 1, kAny, 1, 1},
+    {"Mul", 2, 2, 1, 1},
+    {"Neg", 1, 1, 1, 1},
+    {"Not", 1, 1, 1, 1},
+    {"Or", 2, 2, 1, 1},
+    {"Pow", 2, 2, 1, 1},
+    {"Range", 3, 3, 1, 1},
+    {"Reciprocal", 1, 1, 1, 1},
+    {"ReduceMax", 1, 2, 1, 1},
+    {"ReduceMean", 1, 2, 1, 1},
+    {"ReduceSum", 1, 2, 1, 1},
+    {"Relu", 1, 1, 1, 1},
+    {"Reshape", 2, 2, 1, 1},
+    {"Shape", 1, 1, 1, 1},
+    {"Sigmoid", 1, 1, 1, 1},
+    {"Sin", 1, 1, 1, 1},
+    {"Slice", 3, 5, 1, 1},
+    {"Softmax", 1, 1, 1, 1},
+    {"Split", 1, 2, 1, kAny},
+    {"Sqrt", 1, 1, 1, 1},
+    {"Squeeze", 1, 2, 1, 1},
+    {"Sub", 2, 2, 1, 1},
+    {"Tanh", 1, 1, 1, 1},
+    {"Transpose", 1, 1, 1, 1},
+    {"Unsqueeze", 2, 2, 1, 1},
+    {"Where", 3, 3, 1, 1},
 };
 
 ArrayRef<StringRef> mlir::ffn::getSupportedONNXOps() {
-  static const std::vector<StringRef> ops(std::begin(kSupportedOps),
-                                          std::end(kSupportedOps));
+  static const std::vector<StringRef> ops = [] {
+    std::vector<StringRef> names;
+    for (const OpArity &op : kSupportedOps)
+      names.push_back(op.name);
+    return names;
+  }();
   return ops;
 }
 
-static bool isSupportedOp(StringRef opType) {
-  return llvm::is_contained(kSupportedOps, opType);
+static const OpArity *lookupOp(StringRef opType) {
+  for (const OpArity &op : kSupportedOps)
+    if (op.name == opType)
+      return &op;
+  return nullptr;
+}
+
+/// Why `node` does not fit `op`'s schema, or "": too few or too many inputs
+/// or outputs, or a required input left empty.
+static std::string arityProblem(const onnx::NodeProto &node,
+                                const OpArity &op) {
+  auto range = [](int lo, int hi) {
+    return hi == kAny   ? llvm::formatv("at least {0}", lo).str()
+           : lo == hi ? std::to_string(lo)
+                      : llvm::formatv("{0} to {1}", lo, hi).str();
+  };
+  if (node.input_size() < op.minInputs || node.input_size() > op.maxInputs)
+    return llvm::formatv("has {0} input(s); {1} takes {2}", node.input_size(),
+                         op.name, range(op.minInputs, op.maxInputs));
+  for (int i = 0; i < op.minInputs; ++i)
+    if (node.input(i).empty())
+      return llvm::formatv("its required input {0} is empty", i);
+  if (node.output_size() < op.minOutputs ||
+      node.output_size() > op.maxOutputs)
+    return llvm::formatv("has {0} output(s); {1} gives {2}",
+                         node.output_size(), op.name,
+                         range(op.minOutputs, op.maxOutputs));
+  return "";
 }
 
 static bool isDefaultDomain(StringRef domain) {
@@ -135,8 +202,10 @@ LogicalResult Importer::checkSupport(int64_t opset) {
     std::string why;
     if (!isDefaultDomain(node.domain()))
       why = "domain not supported";
-    else if (!isSupportedOp(node.op_type()))
+    else if (const OpArity *op = lookupOp(node.op_type()); !op)
       why = "operator not supported";
+    else if (std::string problem = arityProblem(node, *op); !problem.empty())
+      why = problem;
     else
       for (const onnx::AttributeProto &attr : node.attribute())
         if (attr.type() == onnx::AttributeProto::GRAPH ||
