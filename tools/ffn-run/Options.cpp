@@ -18,8 +18,6 @@
 #include <type_traits>
 #include <variant>
 
-#include <sys/stat.h>
-
 namespace {
 
 /// The models an option applies to.
@@ -269,8 +267,7 @@ std::string parse(int argc, char **argv, Options &options) {
 bool Options::compiled() const {
   // A cubin is an ELF file whatever its name; an unreadable path falls back
   // to the name, and the loader then says what is wrong with it.
-  struct stat st;
-  if (std::FILE *f = stat(model.c_str(), &st) == 0 && S_ISREG(st.st_mode)
+  if (std::FILE *f = ffnsupport::whyNotReadable(model).empty()
                          ? std::fopen(model.c_str(), "rb")
                          : nullptr) {
     char magic[4] = {0};

@@ -234,12 +234,15 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
   int64_t pairs = gate ? n : (n + 1) / 2;
   int64_t rows = gate ? 2 * n : n;
   GPULoweringState &state = b.getState();
-  // Split-K: `splits` slices of k, each summed in f32 into a workspace of
-  // [splits, tokens, rows] that @splitk_reduce adds up before the epilogue.
+  // Split-K: about `splits` slices of k, a multiple of `align` columns
+  // each, summed in f32 into a workspace of [splits, tokens, rows] that
+  // @splitk_reduce adds up before the epilogue.
   auto launchSplit = [&](StringRef partial, Value gridX, Value gridY,
                          int64_t threads, int64_t sharedBytes, Value xs,
-                         Value ws, int64_t splits, int64_t kslice,
+                         Value ws, int64_t splits, int64_t align,
                          std::array<int64_t, 2> range) {
+    int64_t kslice = llvm::alignTo(llvm::divideCeil(k, splits), align);
+    splits = llvm::divideCeil(k, kslice);
     Value partials = b.allocElements(
         splits * std::min(state.maxTokens, range[1]) * rows,
         b.getRewriter().getF32Type());
@@ -269,11 +272,9 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
   Value gemvGrid = b.index(gemvCTAs);
   Value gemvTokens = b.tokens(1, 0, 4, false);
   std::array<int64_t, 2> few = {0, kGemvMaxTokens};
-  if (gemvSplits > 1) {
-    int64_t kslice = llvm::alignTo(llvm::divideCeil(k, gemvSplits), 256);
+  if (gemvSplits > 1)
     launchSplit("linear_partial", gemvGrid, gemvTokens, 128, 0, x, w,
-                llvm::divideCeil(k, kslice), kslice, few);
-  }
+                gemvSplits, 256, few);
   // The plain GEMV: without split, for the few tokens; and for all calls
   // that have no tensor cores.
   if (gemvSplits == 1 || (!tensorCores && state.maxTokens > kGemvMaxTokens)) {
@@ -301,27 +302,26 @@ LogicalResult mlir::ffn::launchLinear(PlanBuilder &b, Value x, Value weight,
   }
   args[0] = xs;
   args[1] = ws;
-  Value across = b.index(llvm::divideCeil(rows, kernel.tileRows));
+  int64_t acrossCTAs = llvm::divideCeil(rows, kernel.tileRows);
+  Value across = b.index(acrossCTAs);
   Value down = b.tokens(1, 0, kernel.tileTokens, false);
   // Up to kSplitMaxTokens tokens, a weight of few rows and a long k leaves
   // most SMs idle: split k. On Hopper, also to fill the last wave.
   int64_t splits = kernel.byWaves
-                       ? waveSplits(llvm::divideCeil(rows, kernel.tileRows), k)
+                       ? waveSplits(acrossCTAs, k)
                        : std::min<int64_t>(kMaxSplits, k / kMinSplitK);
   int64_t splitMaxTokens = kSplitMaxTokens;
   // A split that only evens out the last wave pays for itself while its
   // partial sums (written and read: 4 * splits * tokens / k of the weight's
   // bytes) stay under an eighth of the weight.
-  if (kernel.byWaves && llvm::divideCeil(rows, kernel.tileRows) >= kHopperSMs)
+  if (kernel.byWaves && acrossCTAs >= kHopperSMs)
     splitMaxTokens = std::min(splitMaxTokens, k / (32 * splits));
   bool split = (kernel.byWaves || rows < kSplitBelowRows) && splits > 1 &&
                splitMaxTokens > kGemvMaxTokens;
-  if (split) {
-    int64_t kslice = llvm::alignTo(llvm::divideCeil(k, splits), 64);
+  if (split)
     launchSplit(kernel.partial, down, across, kernel.threads,
-                kernel.sharedBytes, xs, ws, llvm::divideCeil(k, kslice),
-                kslice, {kGemvMaxTokens + 1, splitMaxTokens});
-  }
+                kernel.sharedBytes, xs, ws, splits, 64,
+                {kGemvMaxTokens + 1, splitMaxTokens});
   if (!split || state.maxTokens > splitMaxTokens)
     b.launch(kernel.full, {down, across, b.index(1)}, kernel.threads, args,
              std::array<int64_t, 2>{
