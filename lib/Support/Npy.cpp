@@ -1,6 +1,7 @@
 //===- Npy.cpp - NumPy .npy files on plain buffers ------------------------===//
 
 #include "ffn/Support/Npy.h"
+#include "ffn/Support/Output.h"
 
 #include "ffn/Support/Files.h"
 
@@ -260,21 +261,17 @@ std::string ffnsupport::writeNpy(const std::string &path,
   header.append((64 - total % 64) % 64, ' ');
   header.push_back('\n');
 
-  File file(std::fopen(path.c_str(), "wb"));
-  if (!file)
-    return "cannot write '" + path + "': " + std::strerror(errno);
+  OutputFile file;
+  if (std::string error = file.open(path); !error.empty())
+    return error;
   // Magic, version 1.0, little-endian header length, header.
   std::string preamble("\x93NUMPY\x01\x00", 8);
   preamble += static_cast<char>(header.size() & 0xff);
   preamble += static_cast<char>(header.size() >> 8);
   preamble += header;
-  bool ok = std::fwrite(preamble.data(), 1, preamble.size(), file.get()) ==
-                preamble.size() &&
-            std::fwrite(array.bytes.data(), 1, array.bytes.size(),
-                        file.get()) == array.bytes.size();
-  if (!ok || std::fclose(file.release()) != 0)
-    return "cannot write '" + path + "'";
-  return "";
+  file.write(preamble.data(), preamble.size());
+  file.write(array.bytes.data(), array.bytes.size());
+  return file.commit();
 }
 
 std::string ffnsupport::keepFirstRows(NpyArray &array, int64_t count) {

@@ -1,0 +1,50 @@
+//===- Output.h - Files written whole or not at all -------------*- C++ -*-===//
+//
+// Every file the tools write goes to a temporary beside its path and is
+// renamed over it once complete: a failed or interrupted write leaves what
+// was there before. Paths that are not regular files (/dev/null, a FIFO)
+// cannot be replaced by a rename and are written in place. Plain C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FFN_SUPPORT_OUTPUT_H
+#define FFN_SUPPORT_OUTPUT_H
+
+#include <cstdio>
+#include <string>
+
+namespace ffnsupport {
+
+class OutputFile {
+public:
+  OutputFile() = default;
+  OutputFile(const OutputFile &) = delete;
+  OutputFile &operator=(const OutputFile &) = delete;
+  /// Removes the temporary unless commit() succeeded.
+  ~OutputFile();
+
+  /// Starts writing `path`; returns why it cannot, or "".
+  std::string open(const std::string &path);
+  std::FILE *stream() { return file; }
+  /// Writes `size` bytes; false once any write failed.
+  bool write(const void *data, size_t size);
+  /// Closes the temporary and renames it to the path; returns why it
+  /// cannot (naming the path and the reason), or "".
+  std::string commit();
+
+private:
+  std::string path, temporary;
+  std::FILE *file = nullptr;
+  bool failed = false;
+};
+
+/// Writes `bytes` to `path` through an OutputFile.
+std::string writeFile(const std::string &path, const std::string &bytes);
+
+/// Whether `a` and `b` name the same existing file (the same inode), e.g.
+/// an output given as one of the inputs.
+bool sameFile(const std::string &a, const std::string &b);
+
+} // namespace ffnsupport
+
+#endif // FFN_SUPPORT_OUTPUT_H

@@ -1,0 +1,103 @@
+//===- Output.cpp - Files written whole or not at all ---------------------===//
+
+#include "ffn/Support/Output.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace ffnsupport;
+
+static std::string cannotWrite(const std::string &path, int error) {
+  return "cannot write '" + path + "': " + std::strerror(error);
+}
+
+OutputFile::~OutputFile() {
+  if (file)
+    std::fclose(file);
+  if (!temporary.empty())
+    ::unlink(temporary.c_str());
+}
+
+std::string OutputFile::open(const std::string &target) {
+  path = target;
+  struct stat st;
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode))
+    return "cannot write '" + path + "': it is a folder";
+  if (exists && !S_ISREG(st.st_mode)) {
+    file = std::fopen(path.c_str(), "wb");
+    return file ? "" : cannotWrite(path, errno);
+  }
+  size_t slash = path.rfind('/');
+  std::string folder = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string pattern = folder + "." + name + ".XXXXXX";
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  int fd = ::mkstemp(buffer.data());
+  if (fd < 0)
+    return cannotWrite(path, errno);
+  temporary = buffer.data();
+  // A replaced file keeps its permissions; a new one gets the umask's.
+  mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~[] {
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+  }();
+  ::fchmod(fd, mode);
+  file = ::fdopen(fd, "wb");
+  if (!file) {
+    int error = errno;
+    ::close(fd);
+    return cannotWrite(path, error);
+  }
+  return "";
+}
+
+bool OutputFile::write(const void *data, size_t size) {
+  if (!failed && std::fwrite(data, 1, size, file) != size)
+    failed = true;
+  return !failed;
+}
+
+std::string OutputFile::commit() {
+  if (!file)
+    return "cannot write '" + path + "': not open";
+  errno = 0;
+  bool flushed = std::fflush(file) == 0 && !std::ferror(file) && !failed;
+  int error = errno ? errno : EIO;
+  if (std::fclose(file) != 0 && flushed) {
+    flushed = false;
+    error = errno;
+  }
+  file = nullptr;
+  if (!flushed)
+    return cannotWrite(path, error);
+  if (!temporary.empty()) {
+    if (::rename(temporary.c_str(), path.c_str()) != 0)
+      return cannotWrite(path, errno);
+    temporary.clear();
+  }
+  return "";
+}
+
+std::string ffnsupport::writeFile(const std::string &path,
+                                  const std::string &bytes) {
+  OutputFile out;
+  if (std::string error = out.open(path); !error.empty())
+    return error;
+  out.write(bytes.data(), bytes.size());
+  return out.commit();
+}
+
+bool ffnsupport::sameFile(const std::string &a, const std::string &b) {
+  struct stat sa, sb;
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
+         sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
