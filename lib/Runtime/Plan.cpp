@@ -207,6 +207,7 @@ std::vector<uint8_t> ffnrt::serializePlan(const Plan &plan) {
     w.pod<uint32_t>(l.args.size());
     for (const Arg &a : l.args)
       w.arg(a);
+    w.str(l.layer);
   }
   return w.out;
 }
@@ -259,7 +260,7 @@ bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
     }
     plan.tensorMaps.push_back(m);
   }
-  uint32_t launches = r.count(4);
+  uint32_t launches = r.count(119);
   for (uint32_t i = 0; i < launches && !r.failed; ++i) {
     Launch l;
     l.kernel = r.pod<uint32_t>();
@@ -282,6 +283,7 @@ bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
       }
       l.args.push_back(a);
     }
+    l.layer = r.str();
     if (!r.failed && l.kernel >= plan.kernels.size()) {
       error = "launch " + std::to_string(i) + " names kernel " +
               std::to_string(l.kernel) + " of " +

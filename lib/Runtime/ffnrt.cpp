@@ -1,16 +1,9 @@
-//===- ffnrt.cpp - The ffnc runtime ---------------------------------------===//
-//
-// The CUDA driver is opened with dlopen so that the runtime builds with only
-// cuda.h and fails with a clear message, not a loader error, where no driver
-// is installed.
-//
-//===----------------------------------------------------------------------===//
+//===- ffnrt.cpp - The ffnc runtime: loading and running ------------------===//
 
-#include "ffn/Runtime/ffnrt.h"
-#include "ffn/Runtime/Plan.h"
+#include "Model.h"
+
 #include "ffn/Support/Files.h"
 
-#include <cuda.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -28,7 +21,7 @@
 
 using namespace ffnrt;
 
-namespace {
+namespace ffnrt::detail {
 
 thread_local std::string lastError;
 
@@ -37,31 +30,6 @@ ffnrt_status fail(const std::string &message) {
   return FFNRT_ERROR;
 }
 
-#define FFNRT_STR2(x) #x
-#define FFNRT_STR(x) FFNRT_STR2(x)
-// Each entry point under the name cuda.h maps it to (e.g. cuMemAlloc_v2).
-#define FFNRT_DRIVER_FUNCTIONS(X)                                              \
-  X(cuInit) X(cuDeviceGet) X(cuDeviceGetCount) X(cuDeviceGetName)              \
-  X(cuDeviceGetAttribute) X(cuDevicePrimaryCtxRetain)                          \
-  X(cuDevicePrimaryCtxRelease) X(cuCtxSetCurrent) X(cuCtxSynchronize)          \
-  X(cuModuleLoadData) X(cuModuleUnload) X(cuModuleGetFunction)                 \
-  X(cuModuleGetGlobal) X(cuMemAlloc) X(cuMemFree) X(cuMemcpyHtoD)              \
-  X(cuMemcpyHtoDAsync) X(cuMemcpyDtoH) X(cuMemcpyDtoDAsync) X(cuMemsetD8)      \
-  X(cuLaunchKernel) X(cuStreamCreate) X(cuStreamDestroy)                       \
-  X(cuStreamSynchronize) X(cuEventCreate) X(cuEventRecord)                     \
-  X(cuEventSynchronize) X(cuEventElapsedTime) X(cuEventDestroy)                \
-  X(cuGetErrorString) X(cuStreamBeginCapture) X(cuStreamEndCapture)            \
-  X(cuGraphInstantiate) X(cuGraphLaunch) X(cuGraphExecDestroy)                 \
-  X(cuGraphDestroy) X(cuFuncSetAttribute) X(cuTensorMapEncodeTiled)
-
-struct Driver {
-#define FFNRT_DECLARE(name) decltype(&::name) name = nullptr;
-  FFNRT_DRIVER_FUNCTIONS(FFNRT_DECLARE)
-#undef FFNRT_DECLARE
-  std::string error;
-};
-
-/// The driver, opened once per process.
 const Driver &driver() {
   static Driver d = [] {
     Driver d;
@@ -96,43 +64,9 @@ std::string describe(CUresult r, const char *what) {
   return std::string(what) + ": " + (s ? s : "unknown CUDA error");
 }
 
-#define FFNRT_CHECK(call, what)                                                \
-  do {                                                                         \
-    CUresult r_ = (call);                                                      \
-    if (r_ != CUDA_SUCCESS)                                                    \
-      return fail(describe(r_, what));                                         \
-  } while (0)
+} // namespace ffnrt::detail
 
-struct DeviceBuffer {
-  CUdeviceptr ptr = 0;
-  size_t bytes = 0;
-};
-
-} // namespace
-
-struct ffnrt_model {
-  Plan plan;
-  CUdevice device = 0;
-  CUcontext context = nullptr;
-  CUmodule module = nullptr;
-  CUstream stream = nullptr;
-  std::vector<CUfunction> functions;
-  std::string deviceName;
-  DeviceBuffer weights, arena;
-  /// The plan's TMA tensor maps, encoded, 128 bytes each.
-  DeviceBuffer tensorMaps;
-  std::vector<DeviceBuffer> inputs, outputs;
-  std::vector<std::vector<int64_t>> inputShapes;
-  int64_t tokens = 0, batch = 0, seq = 0;
-  bool inputsSet = false;
-  bool useGraphs = false;
-  CUgraphExec graph = nullptr;
-  int64_t graphTokens = -1, graphBatch = -1;
-
-  ~ffnrt_model();
-  ffnrt_status launchAll();
-  ffnrt_status enqueue();
-};
+using namespace ffnrt::detail;
 
 ffnrt_model::~ffnrt_model() {
   const Driver &d = driver();
@@ -386,11 +320,13 @@ ffnrt_status load(const char *cubinPath, int deviceIndex, ffnrt_model &m) {
 
 } // namespace
 
-ffnrt_status ffnrt_model::launchAll() {
+ffnrt_status ffnrt_model::launchAll(const std::vector<CUevent> *marks) {
   const Driver &d = driver();
   for (size_t i = 0; i < plan.launches.size(); ++i) {
     const Launch &l = plan.launches[i];
-    if (tokens < l.minTokens || (l.maxTokens && tokens > l.maxTokens))
+    if (marks)
+      d.cuEventRecord((*marks)[i], stream);
+    if (!runs(l))
       continue;
     // Memory arguments are memref descriptors: 5 words; scalars one word.
     std::vector<uint64_t> storage(l.args.size() * 5);
@@ -437,8 +373,7 @@ ffnrt_status ffnrt_model::launchAll() {
       }
     }
     unsigned grid[3];
-    for (int k = 0; k < 3; ++k)
-      grid[k] = l.grid[k].evaluate(tokens, batch, seq);
+    gridOf(l, grid);
     CUresult r = d.cuLaunchKernel(functions[l.kernel], grid[0], grid[1],
                                   grid[2], l.block[0], l.block[1], l.block[2],
                                   l.sharedBytes, stream, params.data(),
@@ -448,6 +383,8 @@ ffnrt_status ffnrt_model::launchAll() {
                                plan.kernels[l.kernel] + ")")
                                   .c_str()));
   }
+  if (marks)
+    d.cuEventRecord(marks->back(), stream);
   return FFNRT_OK;
 }
 
@@ -626,65 +563,6 @@ ffnrt_status ffnrt_get_output(ffnrt_model *m, int index, void *data,
   FFNRT_CHECK(driver().cuCtxSetCurrent(m->context), "selecting the context");
   FFNRT_CHECK(driver().cuMemcpyDtoH(data, m->outputs[index].ptr, need),
               "reading an output");
-  return FFNRT_OK;
-}
-
-ffnrt_status ffnrt_benchmark(ffnrt_model *m, int warmup, int iterations,
-                             float *ms) {
-  const Driver &d = driver();
-  for (int i = 0; i < warmup; ++i)
-    if (ffnrt_status s = ffnrt_run(m); s != FFNRT_OK)
-      return s;
-  CUevent start, stop;
-  FFNRT_CHECK(d.cuEventCreate(&start, CU_EVENT_DEFAULT), "creating events");
-  FFNRT_CHECK(d.cuEventCreate(&stop, CU_EVENT_DEFAULT), "creating events");
-  ffnrt_status status = FFNRT_OK;
-  for (int i = 0; i < iterations && status == FFNRT_OK; ++i) {
-    d.cuEventRecord(start, m->stream);
-    status = m->enqueue();
-    d.cuEventRecord(stop, m->stream);
-    CUresult r = d.cuEventSynchronize(stop);
-    if (status == FFNRT_OK && r != CUDA_SUCCESS)
-      status = fail(describe(r, "running the model"));
-    if (status == FFNRT_OK)
-      d.cuEventElapsedTime(&ms[i], start, stop);
-  }
-  d.cuEventDestroy(start);
-  d.cuEventDestroy(stop);
-  return status;
-}
-
-ffnrt_status ffnrt_copy_bandwidth(ffnrt_model *m, double *bytes_per_s) {
-  const Driver &d = driver();
-  FFNRT_CHECK(d.cuCtxSetCurrent(m->context), "selecting the context");
-  const size_t bytes = size_t(512) << 20;
-  CUdeviceptr a, b;
-  FFNRT_CHECK(d.cuMemAlloc(&a, bytes), "allocating the copy test");
-  if (CUresult r = d.cuMemAlloc(&b, bytes); r != CUDA_SUCCESS) {
-    d.cuMemFree(a);
-    return fail(describe(r, "allocating the copy test"));
-  }
-  d.cuMemsetD8(a, 1, bytes);
-  CUevent start, stop;
-  d.cuEventCreate(&start, CU_EVENT_DEFAULT);
-  d.cuEventCreate(&stop, CU_EVENT_DEFAULT);
-  std::vector<float> times;
-  for (int i = 0; i < 12; ++i) {
-    d.cuEventRecord(start, m->stream);
-    d.cuMemcpyDtoDAsync(b, a, bytes, m->stream);
-    d.cuEventRecord(stop, m->stream);
-    d.cuEventSynchronize(stop);
-    float t = 0;
-    d.cuEventElapsedTime(&t, start, stop);
-    if (i >= 2)
-      times.push_back(t);
-  }
-  d.cuEventDestroy(start);
-  d.cuEventDestroy(stop);
-  d.cuMemFree(a);
-  d.cuMemFree(b);
-  std::sort(times.begin(), times.end());
-  *bytes_per_s = 2.0 * bytes / (times[times.size() / 2] * 1e-3);
   return FFNRT_OK;
 }
 

@@ -305,6 +305,8 @@ llvm::Error PlanReader::launch(gpu::LaunchFuncOp op) {
       return arg.takeError();
     l.args.push_back(*arg);
   }
+  if (auto layer = op->getAttrOfType<StringAttr>(plan::kLayerAttr))
+    l.layer = layer.str();
   plan.launches.push_back(std::move(l));
   return llvm::Error::success();
 }

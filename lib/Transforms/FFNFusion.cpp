@@ -240,8 +240,13 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
   SmallVector<Location> locs;
   for (FFNBlockOp block : blocks)
     locs.push_back(block.getLoc());
+  // Named like the blocks it replaces, for the plan's profile.
+  auto fusedLoc = NameLoc::get(
+      builder.getStringAttr(llvm::formatv("ffn {0}-{1}", numbers.front(),
+                                          numbers.back())),
+      FusedLoc::get(builder.getContext(), locs));
   auto fused = FFNBlockOp::create(
-      builder, FusedLoc::get(builder.getContext(), locs),
+      builder, fusedLoc,
       first.getInput().getType(), first.getInput(), first.getNormKindAttr(),
       constant(ones, "norm"), Value(), first.getEpsilonAttr(), UnitAttr(),
       gated ? constant(fusedGate, "gate") : Value(),

@@ -11,6 +11,7 @@
 #include "RaiseUtils.h"
 
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
+#include "ffn/Dialect/FFN/Utils/Layers.h"
 #include "ffn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -570,7 +571,8 @@ struct RaisePass : public ffn::impl::FFNRaiseBase<RaisePass> {
                  RaiseActivation, RaiseRelu, RaiseMLP, RaiseFFNBlock>(context);
     populateRaiseAttentionPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    nameLayers(getOperation());
   }
 };
 

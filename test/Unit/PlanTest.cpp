@@ -38,6 +38,7 @@ Plan samplePlan() {
   Arg scalar{Arg::Kind::I32, 0, {Sym::Seq, 2, 1, 1}};
   Arg f{Arg::Kind::F32, 0x3f800000, {}};
   l.args = {arena, scalar, f};
+  l.layer = "ffn 1-3";
   p.launches = {l};
   return p;
 }
@@ -55,6 +56,7 @@ TEST(Plan, RoundTrips) {
   ASSERT_EQ(q.launches.size(), 1u);
   EXPECT_EQ(q.launches[0].grid[1].evaluate(/*tokens=*/10, 1, 10), 4);
   EXPECT_EQ(q.launches[0].args[1].extent.evaluate(10, 1, 7), 15);
+  EXPECT_EQ(q.launches[0].layer, "ffn 1-3");
 }
 
 TEST(Plan, RejectsEveryTruncation) {

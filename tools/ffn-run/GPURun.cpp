@@ -2,6 +2,7 @@
 
 #include "GPURun.h"
 #include "Checks.h"
+#include "Profile.h"
 
 #include "ffn/Runtime/ffnrt.h"
 
@@ -115,5 +116,8 @@ int runCompiledModel(const Options &o) {
                 ffnrt_weight_bytes(model) / 1048576.0, weightRate / 1e9,
                 100.0 * weightRate / copy, copy / 1e9);
   }
+  if (o.profile || !o.profileJSON.empty())
+    if (std::string why = profileModel(o, model); !why.empty())
+      return reportError(why);
   return finish(verdict);
 }

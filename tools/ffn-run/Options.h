@@ -29,7 +29,8 @@ struct Options {
   bool perRow = false;
   int64_t firstRows = -1;
   bool plain = false;
-  bool bench = false, noGraph = false;
+  bool bench = false, noGraph = false, profile = false;
+  std::string profileJSON;
   int64_t warmup = 20, iterations = 200, gpu = 0;
   bool help = false, version = false;
 

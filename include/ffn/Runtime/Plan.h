@@ -14,7 +14,7 @@
 
 namespace ffnrt {
 
-constexpr uint32_t kFormatVersion = 3;
+constexpr uint32_t kFormatVersion = 4;
 /// The cubin's global that holds the serialized plan.
 constexpr const char *kPlanSymbol = "ffn_plan";
 /// Alignment of every tensor in the sidecar and of the arena's buffers.
@@ -89,6 +89,8 @@ struct Launch {
   uint32_t block[3] = {1, 1, 1};
   uint32_t sharedBytes = 0;
   std::vector<Arg> args;
+  /// The layer it computes ("ffn 3", "attention 1", a node name) or "".
+  std::string layer;
 };
 
 struct Plan {

@@ -69,6 +69,29 @@ ffnrt_status ffnrt_get_output(ffnrt_model *model, int index, void *data,
 ffnrt_status ffnrt_benchmark(ffnrt_model *model, int warmup, int iterations,
                              float *ms);
 
+/* Times each launch on its own: runs `warmup` times, then `iterations`
+   times as plain stream launches (no graph) with a CUDA event between
+   launches, and stores in ms[i] the median milliseconds of launch i
+   (ffnrt_num_launches entries; -1 for launches that do not run at the
+   token count of the inputs set last). Each time includes the gap to the
+   next launch, so the times add up to the run's stream time. */
+ffnrt_status ffnrt_profile(ffnrt_model *model, int warmup, int iterations,
+                           float *ms);
+
+/* What launch `index` of the plan does, for the inputs set last. */
+typedef struct {
+  const char *kernel; /* the kernel's name in the cubin */
+  /* the layer it computes: "ffn N" (FFN block N, numbered as ffnc's
+     --ffn-fusion ranges count), "ffn A-B" (a fused group), "attention N",
+     the model's node name, or "" */
+  const char *layer;
+  uint32_t grid[3], block[3];
+  uint32_t shared_bytes;
+  int runs; /* 0: skipped at this token count (another kernel covers it) */
+} ffnrt_launch_info;
+ffnrt_status ffnrt_get_launch_info(const ffnrt_model *model, int index,
+                                   ffnrt_launch_info *info);
+
 /* Device-to-device copy bandwidth (bytes read + written per second). */
 ffnrt_status ffnrt_copy_bandwidth(ffnrt_model *model, double *bytes_per_s);
 

@@ -13,6 +13,7 @@
 #include "PlanBuilder.h"
 
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
+#include "ffn/Dialect/FFN/Utils/Layers.h"
 #include "ffn/Dialect/Plan/IR/PlanOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -166,6 +167,10 @@ LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
 LogicalResult ConvertFFNToGPUPass::convert(func::FuncOp func,
                                            GPULoweringState &state) {
   MLIRContext *ctx = func.getContext();
+  func.walk([&](Operation *op) {
+    if (isa<FFNDialect>(op->getDialect()))
+      state.layers[op] = layerOf(op);
+  });
   TypeConverter converter;
   populateFFNToGPUTypeConversions(converter, state);
   RewritePatternSet patterns(ctx);

@@ -161,13 +161,16 @@ void PlanBuilder::launch(StringRef kernel, std::array<Value, 3> grid,
   auto symbol = SymbolRefAttr::get(ctx, plan::kKernelModule,
                                    {FlatSymbolRefAttr::get(ctx, kernel)});
   Value one = index(1);
-  auto op = gpu::LaunchFuncOp::create(
+  auto launchOp = gpu::LaunchFuncOp::create(
       rewriter, loc, symbol, gpu::KernelDim3{grid[0], grid[1], grid[2]},
       gpu::KernelDim3{index(block), one, one},
       sharedBytes ? i32(sharedBytes) : Value(), args,
       /*asyncObject=*/Value());
   if (tokens)
-    op->setAttr(plan::kTokensAttr, rewriter.getDenseI64ArrayAttr(*tokens));
+    launchOp->setAttr(plan::kTokensAttr, rewriter.getDenseI64ArrayAttr(*tokens));
+  if (auto layer = state.layers.find(op);
+      layer != state.layers.end() && !layer->second.empty())
+    launchOp->setAttr(plan::kLayerAttr, rewriter.getStringAttr(layer->second));
 }
 
 Value PlanBuilder::tensorMap(Value buffer, int64_t rows, int64_t cols,

@@ -134,6 +134,20 @@ func.func @tokens() {
 
 // -----
 
+gpu.module @k {
+  gpu.func @f() kernel {
+    gpu.return
+  }
+}
+func.func @layer() {
+  %c1 = arith.constant 1 : index
+  // expected-error @below {{ffnrt.layer must be a string}}
+  gpu.launch_func @k::@f blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) {ffnrt.layer = 3 : i64}
+  return
+}
+
+// -----
+
 // expected-error @below {{ffnrt.precision must be "bf16", "fp16" or "fp32"}}
 func.func @precision() attributes {ffnrt.precision = "int8"} {
   return

@@ -40,6 +40,9 @@ struct GPULoweringState {
   int64_t maxBatch = 0;
   /// The model's output names, by result index.
   SmallVector<std::string> outputNames;
+  /// The layer each op of the model belongs to (ffn::layerOf), found before
+  /// conversion rewrites the uses it is read from.
+  DenseMap<Operation *, std::string> layers;
 };
 
 /// Tensors of [rows, features] become flat buffers of the storage type.

@@ -51,6 +51,11 @@ LogicalResult PlanDialect::verifyOperationAttribute(Operation *op,
                 "max = 0";
     return success();
   }
+  if (name == kLayerAttr) {
+    if (!isa<StringAttr>(value))
+      return op->emitError(kLayerAttr) << " must be a string";
+    return success();
+  }
   if (llvm::is_contained({kMaxTokensAttr, kMaxBatchAttr, kMaxSeqAttr,
                           kArenaBytesAttr},
                          name)) {

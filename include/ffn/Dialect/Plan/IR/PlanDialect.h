@@ -22,6 +22,9 @@ constexpr llvm::StringLiteral kArenaBytesAttr = "ffnrt.arena_bytes";
 /// On gpu.launch_func: array<i64: min, max>, the launch runs only for calls
 /// of min to max tokens (max 0: no bound).
 constexpr llvm::StringLiteral kTokensAttr = "ffnrt.tokens";
+/// On gpu.launch_func: the layer the launch computes ("ffn 3",
+/// "attention 1", or the model's node name), for profiles.
+constexpr llvm::StringLiteral kLayerAttr = "ffnrt.layer";
 /// On the kernel module: the serialized plan (ffn-serialize-plan).
 constexpr llvm::StringLiteral kSerializedPlanAttr = "ffnrt.plan";
 /// The gpu.module that holds the kernel library.
