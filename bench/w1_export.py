@@ -58,7 +58,7 @@ def main():
     with torch.no_grad():
         # PyTorch's fp32 logits at a few lengths, the reference for ffn-run.
         import numpy as np
-        for t in (4, 64, 512):
+        for t in (1, 4, 64, 512):
             ids_t = torch.randint(0, 256, (1, t))
             np.save(f"{out}/check_ids{t}.npy", ids_t.numpy())
             np.save(f"{out}/check_ref{t}.npy", model(ids_t).numpy())

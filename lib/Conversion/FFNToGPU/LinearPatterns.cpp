@@ -51,14 +51,19 @@ constexpr GemmKernel kWgmma = {"gemm_wgmma", "gemm_wgmma_partial", 256, 128,
 /// The SMs of the Hopper parts ffnc targets (H100 SXM, H200).
 constexpr int64_t kHopperSMs = 132;
 /// Hopper split-K slices keep at least this many columns (32 k-steps), so
-/// that each CTA's pipeline fill stays small against its stream.
+/// that each CTA's pipeline fill stays small against its stream; a weight
+/// too narrow to fill a wave even so (an LM head of a few hundred rows)
+/// takes slices of kMinSplitK, since idle SMs cost more than the fills.
 constexpr int64_t kMinWaveSplitK = 2048;
 
 /// The split of k that best fills whole waves of one CTA per SM for one
 /// token tile of `across` CTAs: the fewest splits among those whose CTAs
 /// leave the smallest share of the last wave idle.
 int64_t waveSplits(int64_t across, int64_t k) {
-  int64_t most = std::min(kMaxSplits, k / kMinWaveSplitK);
+  int64_t slice = across * (k / kMinWaveSplitK) >= kHopperSMs
+                      ? kMinWaveSplitK
+                      : kMinSplitK;
+  int64_t most = std::min(kMaxSplits, k / slice);
   int64_t best = 1;
   double bestFill = 0;
   for (int64_t s = 1; s <= std::max<int64_t>(most, 1); ++s) {

@@ -146,11 +146,13 @@ func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32
 // CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma_partial blocks in (%{{.*}}, %{{.*}}, %[[SPLITS]]) {{.*}} args(%{{.*}} : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
 // CHECK: gpu.launch_func  @ffn_kernels::@splitk_reduce {{.*}} args(%[[WS]] : memref<?xf32>, {{.*}}) {ffnrt.tokens = array<i64: 9, 256>}
 // CHECK: gpu.launch_func  @ffn_kernels::@gemm_mma {{.*}} {ffnrt.tokens = array<i64: 257, 0>}
-// On Hopper, slices keep at least 2048 columns: this k is not split, one
-// wgmma launch serves every call past the GEMV.
+// On Hopper, one CTA of 256 rows would leave all other SMs idle even with
+// slices of 2048 columns: the slices shrink to 512, 4 of them, up to 256
+// tokens.
 // HOPPER-LABEL: func.func @ffn_plan()
-// HOPPER-NOT: @gemm_wgmma_partial
-// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma {{.*}} {ffnrt.tokens = array<i64: 9, 0>}
+// HOPPER: %[[SPLITS:.*]] = arith.constant 4 : index
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma_partial blocks in (%{{.*}}, %{{.*}}, %[[SPLITS]]) {{.*}} {ffnrt.tokens = array<i64: 9, 256>}
+// HOPPER: gpu.launch_func  @ffn_kernels::@gemm_wgmma {{.*}} {ffnrt.tokens = array<i64: 257, 0>}
 func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x?x64xf32> {
   %table = arith.constant dense<1.0> : tensor<100x2048xf32>
   %w = arith.constant dense<0.5> : tensor<2048x64xf32>

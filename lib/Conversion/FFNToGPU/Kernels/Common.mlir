@@ -1,6 +1,78 @@
 // Shared helpers. Every kernel computes in f32 and reaches activations only
 // through @ld/@st/@ld8, which the precision's prelude defines.
 
+// Row kernels walk their rows in chunks of 8 so that each access is 16 bytes
+// and a thread's chunks are in flight together. The last chunk may hold
+// %n < 8 elements, and a row whose length is not a multiple of 8 is not
+// 16-byte aligned (%aligned false): those chunks go one element at a time,
+// with zeros past %n.
+func.func private @ld8m(%m: memref<?x!act>, %i: index, %n: index,
+                        %aligned: i1) -> vector<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %full = arith.cmpi eq, %n, %c8 : index
+  %fast = arith.andi %full, %aligned : i1
+  %v = scf.if %fast -> vector<8xf32> {
+    %w = func.call @ld8(%m, %i) : (memref<?x!act>, index) -> vector<8xf32>
+    scf.yield %w : vector<8xf32>
+  } else {
+    %z = arith.constant dense<0.0> : vector<8xf32>
+    %w = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %z) -> vector<8xf32> {
+      %ij = arith.addi %i, %j : index
+      %e = func.call @ld(%m, %ij) : (memref<?x!act>, index) -> f32
+      %ev = vector.broadcast %e : f32 to vector<8xf32>
+      %at = func.call @lanes_below(%j) : (index) -> vector<8xi1>
+      %j1 = arith.addi %j, %c1 : index
+      %upto = func.call @lanes_below(%j1) : (index) -> vector<8xi1>
+      %lane = arith.xori %at, %upto : vector<8xi1>
+      %next = arith.select %lane, %ev, %acc : vector<8xi1>, vector<8xf32>
+      scf.yield %next : vector<8xf32>
+    }
+    scf.yield %w : vector<8xf32>
+  }
+  return %v : vector<8xf32>
+}
+
+func.func private @st8m(%m: memref<?x!act>, %i: index, %v: vector<8xf32>,
+                        %n: index, %aligned: i1) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %full = arith.cmpi eq, %n, %c8 : index
+  %fast = arith.andi %full, %aligned : i1
+  scf.if %fast {
+    func.call @st8(%m, %i, %v) : (memref<?x!act>, index, vector<8xf32>) -> ()
+  } else {
+    // Element j by rotating it to lane 0: the lanes' registers are static.
+    %last = scf.for %j = %c0 to %n step %c1 iter_args(%rest = %v) -> vector<8xf32> {
+      %ij = arith.addi %i, %j : index
+      %e = vector.extract %rest[0] : f32 from vector<8xf32>
+      func.call @st(%m, %ij, %e) : (memref<?x!act>, index, f32) -> ()
+      %next = vector.shuffle %rest, %rest [1, 2, 3, 4, 5, 6, 7, 0] : vector<8xf32>, vector<8xf32>
+      scf.yield %next : vector<8xf32>
+    }
+  }
+  return
+}
+
+// Lanes 0 .. n - 1 of 8.
+func.func private @lanes_below(%n: index) -> vector<8xi1> {
+  %lanes = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7]> : vector<8xi32>
+  %n32 = arith.index_cast %n : index to i32
+  %nv = vector.broadcast %n32 : i32 to vector<8xi32>
+  %in = arith.cmpi ult, %lanes, %nv : vector<8xi32>
+  return %in : vector<8xi1>
+}
+
+// The elements of the chunk at column %c of a row of %f: min(8, f - c).
+func.func private @chunk_size(%c: index, %f: index) -> index {
+  %c8 = arith.constant 8 : index
+  %left = arith.subi %f, %c : index
+  %n = arith.minui %left, %c8 : index
+  return %n : index
+}
+
 func.func private @warp_sum(%v: f32) -> f32 {
   %w = arith.constant 32 : i32
   %c16 = arith.constant 16 : i32

@@ -4,6 +4,8 @@
 // out[t, :] = table[ids[t mod idRows], :]; one block per token.
 gpu.func @embed(%table: memref<?x!act>, %ids: memref<?xi64>, %out: memref<?x!act>,
                 %f32: i32, %idRows32: i32) kernel {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
   %t = gpu.block_id x
   %tid = gpu.thread_id x
   %nt = gpu.block_dim x
@@ -14,11 +16,16 @@ gpu.func @embed(%table: memref<?x!act>, %ids: memref<?xi64>, %out: memref<?x!act
   %id = arith.index_cast %id64 : i64 to index
   %src = arith.muli %id, %f : index
   %dst = arith.muli %t, %f : index
-  scf.for %k = %tid to %f step %nt {
-    %i = arith.addi %src, %k : index
-    %o = arith.addi %dst, %k : index
-    %v = func.call @ld(%table, %i) : (memref<?x!act>, index) -> f32
-    func.call @st(%out, %o, %v) : (memref<?x!act>, index, f32) -> ()
+  %fr = arith.remui %f, %c8 : index
+  %aligned = arith.cmpi eq, %fr, %c0 : index
+  %c0t = arith.muli %tid, %c8 : index
+  %step = arith.muli %nt, %c8 : index
+  scf.for %c = %c0t to %f step %step {
+    %n = func.call @chunk_size(%c, %f) : (index, index) -> index
+    %i = arith.addi %src, %c : index
+    %o = arith.addi %dst, %c : index
+    %v = func.call @ld8m(%table, %i, %n, %aligned) : (memref<?x!act>, index, index, i1) -> vector<8xf32>
+    func.call @st8m(%out, %o, %v, %n, %aligned) : (memref<?x!act>, index, vector<8xf32>, index, i1) -> ()
   }
   gpu.return
 }
@@ -29,61 +36,82 @@ gpu.func @embed(%table: memref<?x!act>, %ids: memref<?xi64>, %out: memref<?x!act
 gpu.func @norm(%x: memref<?x!act>, %w: memref<?x!act>, %b: memref<?x!act>,
                %out: memref<?x!act>, %f32: i32, %eps: f32, %mode: i32)
     workgroup(%red: memref<32xf32, #gpu.address_space<workgroup>>) kernel {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
   %zero = arith.constant 0.0 : f32
   %one = arith.constant 1.0 : f32
+  %zv = arith.constant dense<0.0> : vector<8xf32>
   %t = gpu.block_id x
   %tid = gpu.thread_id x
   %nt = gpu.block_dim x
   %f = arith.index_cast %f32 : i32 to index
   %ff = arith.uitofp %f32 : i32 to f32
   %row = arith.muli %t, %f : index
+  %fr = arith.remui %f, %c8 : index
+  %aligned = arith.cmpi eq, %fr, %c0 : index
+  %c0t = arith.muli %tid, %c8 : index
+  %step = arith.muli %nt, %c8 : index
   %layerBit = func.call @norm_layer() : () -> i32
   %layer = func.call @has_flag(%mode, %layerBit) : (i32, i32) -> i1
   %mean = scf.if %layer -> f32 {
-    %s = scf.for %k = %tid to %f step %nt iter_args(%acc = %zero) -> f32 {
-      %i = arith.addi %row, %k : index
-      %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
-      %n = arith.addf %acc, %v : f32
-      scf.yield %n : f32
+    %s = scf.for %c = %c0t to %f step %step iter_args(%acc = %zv) -> vector<8xf32> {
+      %n = func.call @chunk_size(%c, %f) : (index, index) -> index
+      %i = arith.addi %row, %c : index
+      %v = func.call @ld8m(%x, %i, %n, %aligned) : (memref<?x!act>, index, index, i1) -> vector<8xf32>
+      %next = arith.addf %acc, %v : vector<8xf32>
+      scf.yield %next : vector<8xf32>
     }
-    %total = func.call @block_sum(%s, %red) : (f32, memref<32xf32, #gpu.address_space<workgroup>>) -> f32
+    %part = vector.reduction <add>, %s : vector<8xf32> into f32
+    %total = func.call @block_sum(%part, %red) : (f32, memref<32xf32, #gpu.address_space<workgroup>>) -> f32
     %m = arith.divf %total, %ff : f32
     scf.yield %m : f32
   } else {
     scf.yield %zero : f32
   }
-  %sq = scf.for %k = %tid to %f step %nt iter_args(%acc = %zero) -> f32 {
-    %i = arith.addi %row, %k : index
-    %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
-    %d = arith.subf %v, %mean : f32
-    %n = math.fma %d, %d, %acc : f32
-    scf.yield %n : f32
+  %meanv = vector.broadcast %mean : f32 to vector<8xf32>
+  %sq = scf.for %c = %c0t to %f step %step iter_args(%acc = %zv) -> vector<8xf32> {
+    %n = func.call @chunk_size(%c, %f) : (index, index) -> index
+    %i = arith.addi %row, %c : index
+    %v = func.call @ld8m(%x, %i, %n, %aligned) : (memref<?x!act>, index, index, i1) -> vector<8xf32>
+    // Elements past the row's end are zeros, but zeros minus the mean are
+    // not: mask them.
+    %in = func.call @lanes_below(%n) : (index) -> vector<8xi1>
+    %dv = arith.subf %v, %meanv : vector<8xf32>
+    %d = arith.select %in, %dv, %zv : vector<8xi1>, vector<8xf32>
+    %next = vector.fma %d, %d, %acc : vector<8xf32>
+    scf.yield %next : vector<8xf32>
   }
-  %total = func.call @block_sum(%sq, %red) : (f32, memref<32xf32, #gpu.address_space<workgroup>>) -> f32
+  %sqPart = vector.reduction <add>, %sq : vector<8xf32> into f32
+  %total = func.call @block_sum(%sqPart, %red) : (f32, memref<32xf32, #gpu.address_space<workgroup>>) -> f32
   %var = arith.divf %total, %ff : f32
   %ve = arith.addf %var, %eps : f32
   %rstd = math.rsqrt %ve : f32
+  %rstdv = vector.broadcast %rstd : f32 to vector<8xf32>
   %biasBit = func.call @norm_bias() : () -> i32
   %hasBias = func.call @has_flag(%mode, %biasBit) : (i32, i32) -> i1
   %offBit = func.call @norm_unit_offset() : () -> i32
   %offset = func.call @has_flag(%mode, %offBit) : (i32, i32) -> i1
   %gainOffset = arith.select %offset, %one, %zero : f32
-  scf.for %k = %tid to %f step %nt {
-    %i = arith.addi %row, %k : index
-    %v = func.call @ld(%x, %i) : (memref<?x!act>, index) -> f32
-    %g = func.call @ld(%w, %k) : (memref<?x!act>, index) -> f32
-    %gain = arith.addf %g, %gainOffset : f32
-    %d = arith.subf %v, %mean : f32
-    %n = arith.mulf %d, %rstd : f32
-    %y = arith.mulf %n, %gain : f32
-    %yb = scf.if %hasBias -> f32 {
-      %bv = func.call @ld(%b, %k) : (memref<?x!act>, index) -> f32
-      %s = arith.addf %y, %bv : f32
-      scf.yield %s : f32
+  %gainOffsetv = vector.broadcast %gainOffset : f32 to vector<8xf32>
+  // The gains and biases start at column 0, so they are aligned whenever
+  // the rows are.
+  scf.for %c = %c0t to %f step %step {
+    %n = func.call @chunk_size(%c, %f) : (index, index) -> index
+    %i = arith.addi %row, %c : index
+    %v = func.call @ld8m(%x, %i, %n, %aligned) : (memref<?x!act>, index, index, i1) -> vector<8xf32>
+    %g = func.call @ld8m(%w, %c, %n, %aligned) : (memref<?x!act>, index, index, i1) -> vector<8xf32>
+    %gain = arith.addf %g, %gainOffsetv : vector<8xf32>
+    %d = arith.subf %v, %meanv : vector<8xf32>
+    %nv = arith.mulf %d, %rstdv : vector<8xf32>
+    %y = arith.mulf %nv, %gain : vector<8xf32>
+    %yb = scf.if %hasBias -> vector<8xf32> {
+      %bv = func.call @ld8m(%b, %c, %n, %aligned) : (memref<?x!act>, index, index, i1) -> vector<8xf32>
+      %s = arith.addf %y, %bv : vector<8xf32>
+      scf.yield %s : vector<8xf32>
     } else {
-      scf.yield %y : f32
+      scf.yield %y : vector<8xf32>
     }
-    func.call @st(%out, %i, %yb) : (memref<?x!act>, index, f32) -> ()
+    func.call @st8m(%out, %i, %yb, %n, %aligned) : (memref<?x!act>, index, vector<8xf32>, index, i1) -> ()
   }
   gpu.return
 }

@@ -12,3 +12,7 @@ func.func private @ld8(%m: memref<?x!act>, %i: index) -> vector<8xf32> {
   %v = vector.load %m[%i] {alignment = 16} : memref<?x!act>, vector<8xf32>
   return %v : vector<8xf32>
 }
+func.func private @st8(%m: memref<?x!act>, %i: index, %v: vector<8xf32>) {
+  vector.store %v, %m[%i] {alignment = 16} : memref<?x!act>, vector<8xf32>
+  return
+}

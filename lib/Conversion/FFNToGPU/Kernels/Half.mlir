@@ -15,3 +15,8 @@ func.func private @ld8(%m: memref<?x!act>, %i: index) -> vector<8xf32> {
   %f = arith.extf %v : vector<8x!act> to vector<8xf32>
   return %f : vector<8xf32>
 }
+func.func private @st8(%m: memref<?x!act>, %i: index, %v: vector<8xf32>) {
+  %h = arith.truncf %v : vector<8xf32> to vector<8x!act>
+  vector.store %h, %m[%i] {alignment = 16} : memref<?x!act>, vector<8x!act>
+  return
+}

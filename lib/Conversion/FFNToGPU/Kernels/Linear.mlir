@@ -148,6 +148,61 @@ func.func private @gemv_tile(%x: memref<?x!act>, %w: memref<?x!act>, %pair: inde
   return %s00, %s01, %s02, %s03, %s10, %s11, %s12, %s13 : f32, f32, f32, f32, f32, f32, f32, f32
 }
 
+// One token (decoding): the dot products of weight rows 2p and 2p + 1 (the
+// second clamped to the last row) with token row %t over k in [kb, ke), in
+// @gemv_tile's load pattern but with one x load and FMAs into vector sums
+// per weight load, so that the kernel is bound by memory, not by issue.
+func.func private @gemv_tile1(%x: memref<?x!act>, %w: memref<?x!act>, %pair: index,
+                              %rows: index, %t: index, %k: index, %kb: index,
+                              %ke: index, %lane: index) -> (f32, f32) {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %c256 = arith.constant 256 : index
+  %c512 = arith.constant 512 : index
+  %r0 = arith.muli %pair, %c2 : index
+  %r1x = arith.addi %r0, %c1 : index
+  %r1ok = arith.cmpi ult, %r1x, %rows : index
+  %r1 = arith.select %r1ok, %r1x, %r0 : index
+  %w0 = arith.muli %r0, %k : index
+  %w1 = arith.muli %r1, %k : index
+  %x0 = arith.muli %t, %k : index
+  %z = arith.constant dense<0.0> : vector<8xf32>
+  %lo = arith.muli %lane, %c8 : index
+  %k0 = arith.addi %kb, %lo : index
+  %acc:2 = scf.for %ka = %k0 to %ke step %c512
+      iter_args(%a0 = %z, %a1 = %z) -> (vector<8xf32>, vector<8xf32>) {
+    // As in @gemv_tile, the second chunk re-reads the first where it would
+    // pass ke; its x is zero there.
+    %kbx = arith.addi %ka, %c256 : index
+    %hasB = arith.cmpi ult, %kbx, %ke : index
+    %kbb = arith.select %hasB, %kbx, %ka : index
+    %ia0 = arith.addi %w0, %ka : index
+    %ia1 = arith.addi %w1, %ka : index
+    %ib0 = arith.addi %w0, %kbb : index
+    %ib1 = arith.addi %w1, %kbb : index
+    %wa0 = func.call @ld8(%w, %ia0) : (memref<?x!act>, index) -> vector<8xf32>
+    %wa1 = func.call @ld8(%w, %ia1) : (memref<?x!act>, index) -> vector<8xf32>
+    %wb0 = func.call @ld8(%w, %ib0) : (memref<?x!act>, index) -> vector<8xf32>
+    %wb1 = func.call @ld8(%w, %ib1) : (memref<?x!act>, index) -> vector<8xf32>
+    %ja = arith.addi %x0, %ka : index
+    %jb = arith.addi %x0, %kbb : index
+    %xa = func.call @ld8(%x, %ja) : (memref<?x!act>, index) -> vector<8xf32>
+    %xbr = func.call @ld8(%x, %jb) : (memref<?x!act>, index) -> vector<8xf32>
+    %xb = arith.select %hasB, %xbr, %z : vector<8xf32>
+    %n0a = vector.fma %wa0, %xa, %a0 : vector<8xf32>
+    %n0 = vector.fma %wb0, %xb, %n0a : vector<8xf32>
+    %n1a = vector.fma %wa1, %xa, %a1 : vector<8xf32>
+    %n1 = vector.fma %wb1, %xb, %n1a : vector<8xf32>
+    scf.yield %n0, %n1 : vector<8xf32>, vector<8xf32>
+  }
+  %l0 = vector.reduction <add>, %acc#0 : vector<8xf32> into f32
+  %l1 = vector.reduction <add>, %acc#1 : vector<8xf32> into f32
+  %s0 = func.call @warp_sum(%l0) : (f32) -> f32
+  %s1 = func.call @warp_sum(%l1) : (f32) -> f32
+  return %s0, %s1 : f32, f32
+}
+
 // Adds the dot products of the 8 columns at %kk of the four token rows
 // (offsets %x0-%x3) with the two weight vectors to the sums: scalar sums
 // keep the GEMV's registers, and so its loads in flight, few.
@@ -211,13 +266,23 @@ gpu.func @linear(%x: memref<?x!act>, %w: memref<?x!act>, %bias: memref<?x!act>,
   %k = arith.index_cast %k32 : i32 to index
   %rows, %pairs, %ncols = func.call @out_shape(%n32, %flags) : (i32, i32) -> (index, index, index)
   %active = arith.cmpi ult, %pair, %pairs : index
-  scf.if %active {
+  %one = arith.cmpi eq, %tokens, %c1 : index
+  %first = arith.cmpi eq, %lane, %c0 : index
+  %single = arith.andi %active, %one : i1
+  %several = arith.cmpi ugt, %tokens, %c1 : index
+  %many = arith.andi %active, %several : i1
+  scf.if %single {
+    %s:2 = func.call @gemv_tile1(%x, %w, %pair, %rows, %c0, %k, %c0, %k, %lane) : (memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, index) -> (f32, f32)
+    scf.if %first {
+      func.call @linear_epilogue(%bias, %res, %out, %c0, %pair, %ncols, %flags, %kind, %s#0, %s#1) : (memref<?x!act>, memref<?x!act>, memref<?x!act>, index, index, index, i32, i32, f32, f32) -> ()
+    }
+  }
+  scf.if %many {
     %t0 = arith.muli %by, %c4 : index
     %t1 = arith.addi %t0, %c1 : index
     %t2 = arith.addi %t0, %c2 : index
     %t3 = arith.addi %t0, %c3 : index
     %s:8 = func.call @gemv_tile(%x, %w, %pair, %rows, %t0, %tokens, %k, %c0, %k, %lane) : (memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, index, index) -> (f32, f32, f32, f32, f32, f32, f32, f32)
-    %first = arith.cmpi eq, %lane, %c0 : index
     %v0 = arith.cmpi ult, %t0, %tokens : index
     %v1 = arith.cmpi ult, %t1, %tokens : index
     %v2 = arith.cmpi ult, %t2, %tokens : index
@@ -271,11 +336,23 @@ gpu.func @linear_partial(%x: memref<?x!act>, %w: memref<?x!act>, %ws: memref<?xf
   %ke = arith.minui %ke0, %k : index
   %r0 = arith.muli %pair, %c2 : index
   %active = arith.cmpi ult, %r0, %rows : index
-  scf.if %active {
+  %c0 = arith.constant 0 : index
+  %first = arith.cmpi eq, %lane, %c0 : index
+  %one = arith.cmpi eq, %tokens, %c1 : index
+  %single = arith.andi %active, %one : i1
+  %several = arith.cmpi ugt, %tokens, %c1 : index
+  %many = arith.andi %active, %several : i1
+  scf.if %single {
+    %s:2 = func.call @gemv_tile1(%x, %w, %pair, %rows, %c0, %k, %kb, %ke, %lane) : (memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, index) -> (f32, f32)
+    scf.if %first {
+      %r1 = arith.addi %r0, %c1 : index
+      func.call @ws_store(%ws, %bz, %c0, %r0, %tokens, %rows, %s#0) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+      func.call @ws_store(%ws, %bz, %c0, %r1, %tokens, %rows, %s#1) : (memref<?xf32>, index, index, index, index, index, f32) -> ()
+    }
+  }
+  scf.if %many {
     %t0 = arith.muli %by, %c4 : index
     %s:8 = func.call @gemv_tile(%x, %w, %pair, %rows, %t0, %tokens, %k, %kb, %ke, %lane) : (memref<?x!act>, memref<?x!act>, index, index, index, index, index, index, index, index) -> (f32, f32, f32, f32, f32, f32, f32, f32)
-    %c0 = arith.constant 0 : index
-    %first = arith.cmpi eq, %lane, %c0 : index
     scf.if %first {
       %zt = arith.muli %bz, %tokens : index
       %r1 = arith.addi %r0, %c1 : index
