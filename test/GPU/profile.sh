@@ -11,7 +11,8 @@ mkdir -p "$work"
   -o "$work/profile.cubin"
 log=$("$run" "$work/profile.cubin" \
   --input "input_ids=$models/llama_noattn.input.npy" \
-  --reference "$models/llama_noattn.ref.npy" --rtol 2e-2 --atol 1e9 \
+  --reference "$(dirname "$0")/Inputs/llama_noattn.fused.ref.npy" \
+  --rtol 2e-2 --atol 1e9 \
   --profile-json="$work/profile.json" --warmup=3 --iterations=20)
 echo "$log"
 [ "$(echo "$log" | tail -1)" = PASSED ]

@@ -78,8 +78,8 @@ const OptionInfo kOptions[] = {
      "Measure the latency of a run with CUDA events and print percentiles",
      Scope::Compiled, &Options::bench},
     {"profile", nullptr,
-     "Time each launch (CUDA events between stream launches) and print a "
-     "table per launch, kernel and layer",
+     "Time each launch (CUDA events between launches, in a CUDA graph unless "
+     "--no-graph) and print a table per launch, kernel and layer",
      Scope::Compiled, &Options::profile},
     {"profile-json", "file.json",
      "Write the profile as JSON (implies --profile)", Scope::Compiled,

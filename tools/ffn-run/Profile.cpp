@@ -1,9 +1,9 @@
 //===- Profile.cpp - ffn-run --profile ------------------------------------===//
 //
 // Per-launch times from ffnrt_profile, summed by kernel and by layer (the
-// FFN block, fused group or attention layer each launch computes). Like
-// trtexec's --dumpProfile, the launches run without a graph, timed by CUDA
-// events between them.
+// FFN block, fused group or attention layer each launch computes), like
+// trtexec's --dumpProfile: CUDA events between the launches, replayed as a
+// CUDA graph unless --no-graph.
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,9 +97,10 @@ std::string profileModel(const Options &o, ffnrt_model *model) {
 
   Groups byKernel, byLayer;
   std::string launches;
-  std::printf("=== Profile: median of %lld runs per launch, stream launches "
-              "timed by CUDA events ===\n",
-              static_cast<long long>(o.iterations));
+  const char *how = o.noGraph ? "stream launches" : "CUDA graph replay";
+  std::printf("=== Profile: median of %lld runs per launch, %s, CUDA events "
+              "between launches ===\n",
+              static_cast<long long>(o.iterations), how);
   std::printf("%4s  %-20s %-22s %-14s %6s %10s %7s\n", "#", "kernel", "layer",
               "grid", "block", "ms", "%");
   for (int i = 0; i < n; ++i) {
@@ -130,9 +131,9 @@ std::string profileModel(const Options &o, ffnrt_model *model) {
                 skipped);
   printGroups("kernel", byKernel, total);
   printGroups("layer", byLayer, total);
-  std::printf("\nTotal: %.4f ms in %d launches (stream launches; a CUDA "
-              "graph replay is faster, see --bench)\n",
-              total, n - skipped);
+  std::printf("\nTotal: %.4f ms in %d launches (%s; the events themselves "
+              "add a little, see --bench for the run's latency)\n",
+              total, n - skipped, how);
 
   if (o.profileJSON.empty())
     return "";
@@ -140,6 +141,7 @@ std::string profileModel(const Options &o, ffnrt_model *model) {
                      ",\n  \"target\": " + quoted(ffnrt_target(model)) +
                      ",\n  \"precision\": " + quoted(ffnrt_precision(model)) +
                      ",\n  \"iterations\": " + std::to_string(o.iterations) +
+                     ",\n  \"graph\": " + (o.noGraph ? "false" : "true") +
                      ",\n  \"total_ms\": " + number(total) +
                      ",\n  \"launches\": [" + launches + "\n  ]" +
                      ",\n  \"by_kernel\": " + groupsJSON("kernel", byKernel) +

@@ -70,11 +70,13 @@ ffnrt_status ffnrt_benchmark(ffnrt_model *model, int warmup, int iterations,
                              float *ms);
 
 /* Times each launch on its own: runs `warmup` times, then `iterations`
-   times as plain stream launches (no graph) with a CUDA event between
-   launches, and stores in ms[i] the median milliseconds of launch i
-   (ffnrt_num_launches entries; -1 for launches that do not run at the
-   token count of the inputs set last). Each time includes the gap to the
-   next launch, so the times add up to the run's stream time. */
+   times with a CUDA event between launches, and stores in ms[i] the median
+   milliseconds of launch i (ffnrt_num_launches entries; -1 for launches that
+   do not run at the token count of the inputs set last). With graphs on
+   (ffnrt_use_graphs), the launches and events replay as one CUDA graph;
+   otherwise they are stream launches, whose times include the host's launch
+   gaps. Each time runs to the next launch's start, so the times add up to
+   the whole run. */
 ffnrt_status ffnrt_profile(ffnrt_model *model, int warmup, int iterations,
                            float *ms);
 
@@ -83,7 +85,7 @@ typedef struct {
   const char *kernel; /* the kernel's name in the cubin */
   /* the layer it computes: "ffn N" (FFN block N, numbered as ffnc's
      --ffn-fusion ranges count), "ffn A-B" (a fused group), "attention N",
-     the model's node name, or "" */
+     "embedding", the model's node name, or "" */
   const char *layer;
   uint32_t grid[3], block[3];
   uint32_t shared_bytes;

@@ -72,6 +72,9 @@ static Operation *readsAttention(Operation *op, int depth) {
 std::string mlir::ffn::layerOf(Operation *op) {
   if (isLayer(op))
     return nameOf(op).str();
+  // The embedding feeds the first layer but is not part of it.
+  if (isa<EmbeddingOp>(op))
+    return "embedding";
   if (Operation *attention = readsAttention(op, kSearchDepth))
     return nameOf(attention).str();
   if (Operation *target = feeds(op, kSearchDepth))

@@ -21,7 +21,8 @@ namespace mlir::ffn {
 /// program-order number; ops named already keep their names.
 void nameLayers(Operation *root);
 
-/// The name of the layer `op` belongs to: its own layer name; else that of
+/// The name of the layer `op` belongs to: its own layer name; "embedding"
+/// for the embedding; else that of
 /// the attention it reads (the output projection, the residual add); else
 /// that of the attention or FFN block it feeds (norm, projections, RoPE);
 /// else the op's own name from the model (the ONNX node's); else "".
