@@ -34,6 +34,7 @@ ffnrt_status fail(const std::string &message);
   X(cuMemcpyHtoDAsync) X(cuMemcpyDtoH) X(cuMemcpyDtoDAsync) X(cuMemsetD8)      \
   X(cuLaunchKernel) X(cuStreamCreate) X(cuStreamDestroy)                       \
   X(cuStreamSynchronize) X(cuEventCreate) X(cuEventRecord)                     \
+  X(cuEventRecordWithFlags)                                                    \
   X(cuEventSynchronize) X(cuEventElapsedTime) X(cuEventDestroy)                \
   X(cuGetErrorString) X(cuStreamBeginCapture) X(cuStreamEndCapture)            \
   X(cuGraphInstantiate) X(cuGraphLaunch) X(cuGraphExecDestroy)                 \
@@ -88,8 +89,10 @@ struct ffnrt_model {
 
   ~ffnrt_model();
   /// Launches the plan on the stream; with `marks` (one event per launch
-  /// and one more), records marks[i] before launch i and the last at the end.
-  ffnrt_status launchAll(const std::vector<CUevent> *marks = nullptr);
+  /// and one more), records marks[i] before launch i and the last at the end,
+  /// as event nodes of the graph when the stream is being captured.
+  ffnrt_status launchAll(const std::vector<CUevent> *marks = nullptr,
+                         bool capturing = false);
   ffnrt_status enqueue();
   /// Whether launch `l` runs for the inputs set last.
   bool runs(const ffnrt::Launch &l) const {

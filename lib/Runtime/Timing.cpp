@@ -125,7 +125,7 @@ ffnrt_status ffnrt_profile(ffnrt_model *m, int warmup, int iterations,
     FFNRT_CHECK(d.cuStreamBeginCapture(m->stream,
                                        CU_STREAM_CAPTURE_MODE_GLOBAL),
                 "capturing the profile's graph");
-    ffnrt_status s = m->launchAll(&marks.events);
+    ffnrt_status s = m->launchAll(&marks.events, /*capturing=*/true);
     CUgraph g = nullptr;
     CUresult r = d.cuStreamEndCapture(m->stream, &g);
     if (s != FFNRT_OK)
@@ -141,7 +141,7 @@ ffnrt_status ffnrt_profile(ffnrt_model *m, int warmup, int iterations,
       FFNRT_CHECK(d.cuGraphLaunch(graph.exec, m->stream), "profiling");
     else if (ffnrt_status s = m->launchAll(&marks.events); s != FFNRT_OK)
       return s;
-    FFNRT_CHECK(d.cuEventSynchronize(marks.events.back()), "profiling");
+    FFNRT_CHECK(d.cuStreamSynchronize(m->stream), "profiling");
     for (size_t i = 0; i < n; ++i) {
       float t = 0;
       FFNRT_CHECK(d.cuEventElapsedTime(&t, marks.events[i],

@@ -320,12 +320,17 @@ ffnrt_status load(const char *cubinPath, int deviceIndex, ffnrt_model &m) {
 
 } // namespace
 
-ffnrt_status ffnrt_model::launchAll(const std::vector<CUevent> *marks) {
+ffnrt_status ffnrt_model::launchAll(const std::vector<CUevent> *marks,
+                                    bool capturing) {
   const Driver &d = driver();
+  // Without the external flag, a record in a capture only orders streams
+  // and leaves no node that times anything.
+  unsigned recordFlags =
+      capturing ? CU_EVENT_RECORD_EXTERNAL : CU_EVENT_RECORD_DEFAULT;
   for (size_t i = 0; i < plan.launches.size(); ++i) {
     const Launch &l = plan.launches[i];
     if (marks)
-      d.cuEventRecord((*marks)[i], stream);
+      d.cuEventRecordWithFlags((*marks)[i], stream, recordFlags);
     if (!runs(l))
       continue;
     // Memory arguments are memref descriptors: 5 words; scalars one word.
@@ -384,7 +389,7 @@ ffnrt_status ffnrt_model::launchAll(const std::vector<CUevent> *marks) {
                                   .c_str()));
   }
   if (marks)
-    d.cuEventRecord(marks->back(), stream);
+    d.cuEventRecordWithFlags(marks->back(), stream, recordFlags);
   return FFNRT_OK;
 }
 
