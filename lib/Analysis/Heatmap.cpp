@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ffn/Analysis/Heatmap.h"
+#include "ffn/Support/Output.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -104,20 +105,18 @@ public:
   }
 
   llvm::Error write(llvm::StringRef path) const {
-    FILE *file = std::fopen(path.str().c_str(), "wb");
-    if (!file)
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "cannot write '" + path + "'");
+    ffnsupport::OutputFile file;
+    if (std::string error = file.open(path.str()); !error.empty())
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
     png_structp png =
         png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
     if (!png || !info || setjmp(png_jmpbuf(png))) {
       png_destroy_write_struct(&png, &info);
-      std::fclose(file);
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "cannot encode PNG '" + path + "'");
     }
-    png_init_io(png, file);
+    png_init_io(png, file.stream());
     png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
@@ -127,7 +126,8 @@ public:
                              pixels.data() + static_cast<size_t>(y) * width));
     png_write_end(png, nullptr);
     png_destroy_write_struct(&png, &info);
-    std::fclose(file);
+    if (std::string error = file.commit(); !error.empty())
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
     return llvm::Error::success();
   }
 

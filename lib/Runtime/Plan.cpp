@@ -3,7 +3,6 @@
 #include "ffn/Runtime/Plan.h"
 
 #include <cstring>
-#include <fstream>
 
 using namespace ffnrt;
 
@@ -342,19 +341,10 @@ bool ffnrt::checkSidecarHeader(const SidecarHeader &h, uint64_t fileBytes,
   return true;
 }
 
-bool ffnrt::writeSidecar(const std::string &path, uint64_t fingerprint,
-                           const std::vector<uint8_t> &data,
-                           std::string &error) {
-  std::ofstream os(path, std::ios::binary | std::ios::trunc);
-  SidecarHeader h = makeSidecarHeader(fingerprint, data.size());
-  std::vector<char> head(kSidecarDataOffset, 0);
-  std::memcpy(head.data(), &h, sizeof(h));
-  os.write(head.data(), head.size());
-  os.write(reinterpret_cast<const char *>(data.data()), data.size());
-  os.close();
-  if (!os) {
-    error = "cannot write " + path;
-    return false;
-  }
-  return true;
+std::vector<uint8_t> ffnrt::sidecarPrefix(uint64_t fingerprint,
+                                          uint64_t dataBytes) {
+  SidecarHeader h = makeSidecarHeader(fingerprint, dataBytes);
+  std::vector<uint8_t> prefix(kSidecarDataOffset, 0);
+  std::memcpy(prefix.data(), &h, sizeof(h));
+  return prefix;
 }

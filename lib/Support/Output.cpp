@@ -61,17 +61,18 @@ std::string OutputFile::open(const std::string &target) {
 }
 
 bool OutputFile::write(const void *data, size_t size) {
-  if (!failed && std::fwrite(data, 1, size, file) != size)
-    failed = true;
-  return !failed;
+  if (!writeError && std::fwrite(data, 1, size, file) != size)
+    writeError = errno ? errno : EIO;
+  return !writeError;
 }
 
 std::string OutputFile::commit() {
   if (!file)
     return "cannot write '" + path + "': not open";
   errno = 0;
-  bool flushed = std::fflush(file) == 0 && !std::ferror(file) && !failed;
-  int error = errno ? errno : EIO;
+  bool flushed =
+      !writeError && std::fflush(file) == 0 && !std::ferror(file);
+  int error = writeError ? writeError : errno ? errno : EIO;
   if (std::fclose(file) != 0 && flushed) {
     flushed = false;
     error = errno;
@@ -94,6 +95,26 @@ std::string ffnsupport::writeFile(const std::string &path,
     return error;
   out.write(bytes.data(), bytes.size());
   return out.commit();
+}
+
+std::string ffnsupport::whyNotWritable(const std::string &path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return "it is a folder";
+    if (!S_ISREG(st.st_mode))
+      return ::access(path.c_str(), W_OK) == 0 ? "" : std::strerror(errno);
+  }
+  size_t slash = path.rfind('/');
+  std::string folder = slash == std::string::npos ? "."
+                       : slash == 0              ? "/"
+                                                 : path.substr(0, slash);
+  if (::stat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return "its folder '" + folder + "' does not exist";
+  if (::access(folder.c_str(), W_OK) != 0)
+    return "its folder '" + folder + "' is not writable: " +
+           std::strerror(errno);
+  return "";
 }
 
 bool ffnsupport::sameFile(const std::string &a, const std::string &b) {

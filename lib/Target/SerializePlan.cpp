@@ -3,6 +3,8 @@
 #include "ffn/Dialect/Plan/IR/PlanDialect.h"
 #include "ffn/Target/Artifact.h"
 #include "ffn/Target/Passes.h"
+#include "ffn/Runtime/Plan.h"
+#include "ffn/Support/Output.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -29,11 +31,22 @@ struct FFNSerializePlanPass
     ::ffnrt::Plan &plan = program->plan;
     plan.weightsFile = llvm::sys::path::filename(weightsFile).str();
     plan.fingerprint = ::ffnrt::fingerprintOf(plan, program->weights);
-    std::string error;
-    if (writeWeights && !::ffnrt::writeSidecar(weightsFile, plan.fingerprint,
-                                               program->weights, error)) {
-      module.emitError(error);
-      return signalPassFailure();
+    if (writeWeights) {
+      // Whole or not at all: a cubin beside a half-written sidecar would
+      // fail its fingerprint check only at load time.
+      std::vector<uint8_t> prefix = ::ffnrt::sidecarPrefix(
+          plan.fingerprint, program->weights.size());
+      ffnsupport::OutputFile out;
+      std::string error = out.open(weightsFile);
+      if (error.empty()) {
+        out.write(prefix.data(), prefix.size());
+        out.write(program->weights.data(), program->weights.size());
+        error = out.commit();
+      }
+      if (!error.empty()) {
+        module.emitError(error);
+        return signalPassFailure();
+      }
     }
     std::vector<uint8_t> bytes = ::ffnrt::serializePlan(plan);
     auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(plan::kKernelModule);

@@ -172,15 +172,20 @@ ModelFile::open(llvm::StringRef path) {
   if (!bufferOr)
     return makeError("cannot open model '" + path +
                      "': " + bufferOr.getError().message());
+  return parse(std::move(*bufferOr));
+}
 
+llvm::Expected<std::unique_ptr<ModelFile>>
+ModelFile::parse(std::unique_ptr<llvm::MemoryBuffer> buffer) {
   std::unique_ptr<ModelFile> file(new ModelFile());
-  file->path = path.str();
+  file->path = buffer->getBufferIdentifier().str();
+  llvm::StringRef path = file->path;
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   file->directory = dir.empty() ? "." : std::string(dir);
-  if ((*bufferOr)->getBufferSize() == 0)
+  if (buffer->getBufferSize() == 0)
     return makeError("model '" + path + "' is empty");
-  file->buffer = std::move(*bufferOr);
+  file->buffer = std::move(buffer);
   file->model = std::make_unique<onnx::ModelProto>();
   llvm::StringRef contents = file->buffer->getBuffer();
 
@@ -228,6 +233,13 @@ ModelFile::open(llvm::StringRef path) {
     file->externalBytes += *bytes;
   }
   return file;
+}
+
+std::vector<std::string> ModelFile::getExternalFiles() const {
+  std::vector<std::string> files;
+  for (const auto &entry : externalFiles)
+    files.push_back(entry.getKey().str());
+  return files;
 }
 
 llvm::Expected<TensorBytes>

@@ -453,6 +453,7 @@ LogicalResult Importer::importInitializers() {
         type.getNumElements() * std::max(1u, type.getElementTypeBitWidth() / 8);
   }
   stats.externalBytes = file.getExternalBytes();
+  stats.externalFiles = file.getExternalFiles();
   return success();
 }
 

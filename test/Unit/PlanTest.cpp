@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 
 using namespace ffnrt;
 
@@ -102,15 +101,12 @@ TEST(Plan, FingerprintTiesPlanToWeights) {
 }
 
 TEST(Plan, SidecarRoundTrip) {
-  std::string path = ::testing::TempDir() + "/plan-test.weights";
   std::vector<uint8_t> data(1000);
   for (size_t i = 0; i < data.size(); ++i)
     data[i] = i * 13;
   std::string error;
-  ASSERT_TRUE(writeSidecar(path, 42, data, error)) << error;
-  std::ifstream is(path, std::ios::binary);
-  std::vector<char> file((std::istreambuf_iterator<char>(is)),
-                         std::istreambuf_iterator<char>());
+  std::vector<uint8_t> file = sidecarPrefix(42, data.size());
+  file.insert(file.end(), data.begin(), data.end());
   SidecarHeader h;
   std::memcpy(&h, file.data(), sizeof(h));
   ASSERT_TRUE(checkSidecarHeader(h, file.size(), error)) << error;
@@ -122,7 +118,6 @@ TEST(Plan, SidecarRoundTrip) {
   EXPECT_NE(error.find("truncated"), std::string::npos);
   h.magic[0] = 'X';
   EXPECT_FALSE(checkSidecarHeader(h, file.size(), error));
-  std::remove(path.c_str());
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 //===- ffn-opt.cpp - mlir-opt-style driver for ffnc's passes --------------===//
 
 #include "ffn/Registration.h"
+#include "ffn/Support/Output.h"
 #include "ffn/Support/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -20,9 +21,25 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::ffn::registerFFNDialects(registry);
+  auto [input, output] = mlir::registerAndParseCLIOptions(
+      argc, argv, "ffnc optimizer driver\n", registry);
+  // -o goes to a temporary renamed over it on success: a failed run leaves
+  // an existing output as it was.
+  ffnsupport::OutputFile file;
+  if (output != "-") {
+    if (std::string error = file.open(output); !error.empty()) {
+      llvm::errs() << "ffn-opt: error: " << error << "\n";
+      return 2;
+    }
+    output = file.pathToWrite();
+  }
   // Exit code 2 on errors, as ffnc and ffn-run.
-  return mlir::failed(
-             mlir::MlirOptMain(argc, argv, "ffnc optimizer driver\n", registry))
-             ? 2
-             : 0;
+  if (mlir::failed(mlir::MlirOptMain(argc, argv, input, output, registry)))
+    return 2;
+  if (output != "-")
+    if (std::string error = file.commit(); !error.empty()) {
+      llvm::errs() << "ffn-opt: error: " << error << "\n";
+      return 2;
+    }
+  return 0;
 }

@@ -8,6 +8,7 @@
 #include "Options.h"
 
 #include "ffn/Support/Files.h"
+#include "ffn/Support/Output.h"
 #include "ffn/Support/Version.h"
 
 #include <algorithm>
@@ -266,6 +267,22 @@ std::string parse(int argc, char **argv, Options &options) {
   }
   if (options.iterations < 1 || options.warmup < 0)
     return "--iterations must be >= 1 and --warmup >= 0";
+  // Outputs are checked before any run: never one of the inputs, and
+  // writable.
+  std::vector<std::string> reads = {options.model, options.reference,
+                                    options.targets};
+  for (const auto &input : options.inputs)
+    reads.push_back(input.second);
+  for (const std::string *out : {&options.output, &options.profileJSON}) {
+    if (out->empty())
+      continue;
+    for (const std::string &in : reads)
+      if (!in.empty() && ffnsupport::sameFile(in, *out))
+        return "the output '" + *out + "' is the input '" + in +
+               "'; writing it would destroy it";
+    if (std::string why = ffnsupport::whyNotWritable(*out); !why.empty())
+      return "cannot write '" + *out + "': " + why;
+  }
   return "";
 }
 

@@ -19,6 +19,7 @@
 #include "ffn/Reference/Executor.h"
 #include "ffn/Registration.h"
 #include "ffn/Support/Files.h"
+#include "ffn/Support/Output.h"
 #include "ffn/Support/Version.h"
 #include "ffn/Target/Artifact.h"
 #include "ffn/Target/Cubin.h"
@@ -42,7 +43,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Timer.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -289,21 +289,16 @@ FailureOr<ffn::DependencyReport> readReport(ModuleOp module) {
   return std::move(*report);
 }
 
-/// Writes `bytes` to `path` (or stdout for "-").
+/// Writes `bytes` to `path` (or stdout for "-"), whole or not at all.
 int writeOutput(llvm::StringRef path, llvm::StringRef bytes) {
-  std::string errorMessage;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(path, &errorMessage);
-  if (!output)
-    return fail(errorMessage);
-  output->os() << bytes;
-  output->os().flush();
-  if (std::error_code ec = output->os().error()) {
-    // Not kept: the partial file is removed.
-    output->os().clear_error();
-    return fail("cannot write '" + path + "': " + ec.message());
+  if (path == "-") {
+    llvm::outs() << bytes;
+    llvm::outs().flush();
+    return 0;
   }
-  output->keep();
+  if (std::string error = ffnsupport::writeFile(path.str(), bytes.str());
+      !error.empty())
+    return fail(error);
   return 0;
 }
 
@@ -441,22 +436,28 @@ int checkOptions(bool analyze) {
   return 0;
 }
 
-/// Refuses outputs that are one of the files read, before any work.
-int checkOutputsAreNotInputs() {
-  if (outputPath == "-")
-    return 0;
-  std::vector<std::string> outputs = {outputPath};
-  if (emit == Emit::Cubin)
+/// The files ffnc writes.
+std::vector<std::string> outputPaths() {
+  std::vector<std::string> outputs;
+  if (outputPath != "-")
+    outputs.push_back(outputPath);
+  if (emit == Emit::Cubin && outputPath != "-")
     outputs.push_back(weightsPathFor(outputPath));
-  for (const std::string &in :
-       {inputPath.getValue(), calibrationPath.getValue(),
-        targetsPath.getValue(), dependencyReportPath.getValue()}) {
-    for (const std::string &out : outputs) {
-      bool same = false;
-      if (!in.empty() && !llvm::sys::fs::equivalent(in, out, same) && same)
+  for (const std::string &path : {reportPath.getValue(), heatmapPath.getValue()})
+    if (!path.empty())
+      outputs.push_back(path);
+  return outputs;
+}
+
+/// Refuses outputs that are one of `inputs` or cannot be written.
+int checkOutputs(llvm::ArrayRef<std::string> inputs) {
+  for (const std::string &out : outputPaths()) {
+    for (const std::string &in : inputs)
+      if (!in.empty() && ffnsupport::sameFile(in, out))
         return fail("the output '" + out + "' is the input '" + in +
                     "'; writing it would destroy it");
-    }
+    if (std::string why = ffnsupport::whyNotWritable(out); !why.empty())
+      return fail("cannot write '" + out + "': " + why);
   }
   return 0;
 }
@@ -488,18 +489,10 @@ LogicalResult readCalibration(std::optional<ffn::ref::Tensor> &calibration,
 /// Prints the dependency report and writes it and its heatmap where asked.
 int writeAnalysis(const ffn::DependencyReport &report) {
   ffnc::printReport(report, llvm::outs());
-  if (!reportPath.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(reportPath, ec);
-    if (ec)
-      return fail("cannot write '" + reportPath + "': " + ec.message());
-    os << llvm::formatv("{0:2}", report.toJSON()) << "\n";
-    os.flush();
-    if (std::error_code ec = os.error()) {
-      os.clear_error();
-      return fail("cannot write '" + reportPath + "': " + ec.message());
-    }
-  }
+  if (!reportPath.empty())
+    if (int rc = writeOutput(reportPath,
+                             llvm::formatv("{0:2}\n", report.toJSON()).str()))
+      return rc;
   if (!heatmapPath.empty())
     if (llvm::Error error = ffn::writeHeatmap(report, heatmapPath))
       return fail(llvm::toString(std::move(error)));
@@ -544,7 +537,9 @@ int main(int argc, char **argv) {
   }
   if (int rc = checkOptions(analyze))
     return rc;
-  if (int rc = checkOutputsAreNotInputs())
+  // Before any work, as far as the command line tells.
+  if (int rc = checkOutputs({inputPath, calibrationPath, targetsPath,
+                             dependencyReportPath}))
     return rc;
   if (std::string why = ffnsupport::whyNotReadable(inputPath); !why.empty())
     return fail("model '" + inputPath + "' " + why);
@@ -586,6 +581,9 @@ int main(int argc, char **argv) {
   if (failed(loaded))
     return kErrorExit;
   ModuleOp module = **loaded;
+  // The external-data files are known once the model is read.
+  if (int rc = checkOutputs(summary.externalFiles))
+    return rc;
   if (printSummary)
     summary.print(llvm::errs());
   // A plan from --emit=mlir-gpu goes straight to the artifact.

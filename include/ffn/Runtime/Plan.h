@@ -137,10 +137,9 @@ SidecarHeader makeSidecarHeader(uint64_t fingerprint, uint64_t dataBytes);
 bool checkSidecarHeader(const SidecarHeader &header, uint64_t fileBytes,
                         std::string &error);
 
-/// Writes the sidecar: header, padding to the data offset, data. Returns
-/// false and sets `error` on I/O failure.
-bool writeSidecar(const std::string &path, uint64_t fingerprint,
-                  const std::vector<uint8_t> &data, std::string &error);
+/// The sidecar's bytes before its data: the header, padded to the data
+/// offset.
+std::vector<uint8_t> sidecarPrefix(uint64_t fingerprint, uint64_t dataBytes);
 
 } // namespace ffnrt
 

@@ -26,6 +26,11 @@ public:
   /// Starts writing `path`; returns why it cannot, or "".
   std::string open(const std::string &path);
   std::FILE *stream() { return file; }
+  /// Where the bytes go until commit(), for writers that open the file
+  /// themselves (and truncate it): the temporary, or the path itself.
+  const std::string &pathToWrite() const {
+    return temporary.empty() ? path : temporary;
+  }
   /// Writes `size` bytes; false once any write failed.
   bool write(const void *data, size_t size);
   /// Closes the temporary and renames it to the path; returns why it
@@ -35,11 +40,16 @@ public:
 private:
   std::string path, temporary;
   std::FILE *file = nullptr;
-  bool failed = false;
+  /// The errno of the first write that failed, or 0.
+  int writeError = 0;
 };
 
 /// Writes `bytes` to `path` through an OutputFile.
 std::string writeFile(const std::string &path, const std::string &bytes);
+
+/// Why `path` cannot be written, or "": a folder, a missing folder, or a
+/// folder without write permission (a rename needs it for regular files).
+std::string whyNotWritable(const std::string &path);
 
 /// Whether `a` and `b` name the same existing file (the same inode), e.g.
 /// an output given as one of the inputs.

@@ -37,6 +37,11 @@ public:
   /// Opens and parses `path`. Files ending in .onnxtxt, .pbtxt, .textproto or
   /// .txt are read as protobuf text.
   static llvm::Expected<std::unique_ptr<ModelFile>> open(llvm::StringRef path);
+  /// Parses a model held in memory. The buffer's identifier stands for the
+  /// path: it picks the format, names the model in errors, and its folder is
+  /// where external data is looked up.
+  static llvm::Expected<std::unique_ptr<ModelFile>>
+  parse(std::unique_ptr<llvm::MemoryBuffer> buffer);
   ~ModelFile();
 
   const onnx::ModelProto &getModel() const { return *model; }
@@ -51,6 +56,8 @@ public:
 
   /// Bytes of all initializers stored in external files.
   uint64_t getExternalBytes() const { return externalBytes; }
+  /// The external-data files read so far, by resolved path.
+  std::vector<std::string> getExternalFiles() const;
 
 private:
   ModelFile() = default;

@@ -30,6 +30,8 @@ struct ModelSummary {
   uint64_t parameters = 0;
   uint64_t weightBytes = 0;
   uint64_t externalBytes = 0;
+  /// The external-data files the weights were read from.
+  std::vector<std::string> externalFiles;
   uint64_t nodes = 0;
   std::map<std::string, uint64_t> opHistogram;
 
