@@ -5,6 +5,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::ffn;
@@ -83,7 +84,96 @@ int64_t normalize(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
+/// An axis an operator reads from an attribute or from a constant operand,
+/// valid in [-r, r) for r the rank of operand `of` plus `extra` (Unsqueeze
+/// counts the axes it inserts).
+struct AxisSource {
+  llvm::StringLiteral op;
+  llvm::StringLiteral attr; ///< "" when the axes are operand `operand`
+  int operand;
+  bool required;
+  bool list; ///< several axes, each at most once
+  int of;
+};
+constexpr AxisSource kAxisSources[] = {
+    {"Concat", "axis", 0, true, false, 0},
+    {"CumSum", "", 1, false, false, 0},
+    {"Gather", "axis", 0, false, false, 0},
+    {"GatherElements", "axis", 0, false, false, 0},
+    {"LayerNormalization", "axis", 0, false, false, 0},
+    {"ReduceMax", "", 1, false, true, 0},
+    {"ReduceMean", "", 1, false, true, 0},
+    {"ReduceSum", "", 1, false, true, 0},
+    {"Slice", "", 3, false, true, 0},
+    {"Softmax", "axis", 0, false, false, 0},
+    {"Split", "axis", 0, false, false, 0},
+    {"Squeeze", "", 1, false, true, 0},
+    {"Unsqueeze", "", 1, false, true, 0},
+};
+
 } // namespace
+
+std::string mlir::ffn::axisProblem(StringRef op, ValueRange inputs,
+                                   DictionaryAttr attrs) {
+  auto rankOf = [&](int operand) -> std::optional<int64_t> {
+    if (operand >= static_cast<int>(inputs.size()))
+      return std::nullopt;
+    auto type = dyn_cast<RankedTensorType>(inputs[operand].getType());
+    return type ? std::optional<int64_t>(type.getRank()) : std::nullopt;
+  };
+  if (op == "Transpose") {
+    auto perm = dyn_cast_or_null<DenseI64ArrayAttr>(attrs.get("perm"));
+    std::optional<int64_t> rank = rankOf(0);
+    if (!perm || !rank)
+      return "";
+    SmallVector<bool> seen(*rank, false);
+    if (static_cast<int64_t>(perm.size()) != *rank)
+      return llvm::formatv("perm has {0} entries for rank {1}", perm.size(),
+                           *rank);
+    for (int64_t p : perm.asArrayRef()) {
+      if (p < 0 || p >= *rank || seen[p])
+        return llvm::formatv("perm is not a permutation of 0..{0}",
+                             *rank - 1);
+      seen[p] = true;
+    }
+    return "";
+  }
+  for (const AxisSource &source : kAxisSources) {
+    if (source.op != op)
+      continue;
+    std::optional<int64_t> base = rankOf(source.of);
+    if (!base)
+      return "";
+    SmallVector<int64_t> axes;
+    if (!source.attr.empty()) {
+      auto attr = dyn_cast_or_null<IntegerAttr>(attrs.get(source.attr));
+      if (!attr)
+        return source.required
+                   ? llvm::formatv("needs attribute '{0}'", source.attr).str()
+                   : "";
+      axes.push_back(attr.getInt());
+    } else if (source.operand < static_cast<int>(inputs.size())) {
+      std::optional<SmallVector<int64_t>> values =
+          constantInts(inputs[source.operand]);
+      if (!values)
+        return "";
+      axes = std::move(*values);
+    }
+    int64_t rank = *base + (op == "Unsqueeze" ? axes.size() : 0);
+    SmallVector<bool> seen(rank, false);
+    for (int64_t axis : axes) {
+      if (axis < -rank || axis >= rank)
+        return llvm::formatv("axis {0}{1} is out of range for rank {2}", axis,
+                             source.list ? " in axes" : "", rank);
+      int64_t k = axis < 0 ? axis + rank : axis;
+      if (source.list && seen[k])
+        return llvm::formatv("axes name axis {0} twice", k);
+      seen[k] = true;
+    }
+    return "";
+  }
+  return "";
+}
 
 FailureOr<SmallVector<RankedTensorType>>
 mlir::ffn::inferResultTypes(StringRef op, ValueRange inputs,

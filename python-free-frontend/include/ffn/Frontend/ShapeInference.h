@@ -24,6 +24,12 @@ FailureOr<SmallVector<RankedTensorType>>
 inferResultTypes(StringRef opType, ValueRange inputs, DictionaryAttr attrs,
                  unsigned numResults);
 
+/// Why the axes and permutations of ONNX operator `opType` (attributes, and
+/// constant axes operands) do not fit its operands' ranks, or "". Checked
+/// on import, before anything indexes a shape with them.
+std::string axisProblem(StringRef opType, ValueRange inputs,
+                        DictionaryAttr attrs);
+
 } // namespace mlir::ffn
 
 #endif // FFN_FRONTEND_SHAPEINFERENCE_H
