@@ -265,6 +265,8 @@ FailureOr<Type> TensorImporter::elementType(int32_t dataType, StringRef what) {
   }
 }
 
+static std::string shapeProblem(ArrayRef<int64_t> shape, bool dynamic);
+
 FailureOr<RankedTensorType>
 Importer::valueType(const onnx::ValueInfoProto &info) {
   if (!info.type().has_tensor_type())
@@ -283,7 +285,27 @@ Importer::valueType(const onnx::ValueInfoProto &info) {
   for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim())
     shape.push_back(dim.has_dim_value() ? dim.dim_value()
                                         : ShapedType::kDynamic);
+  if (std::string why = shapeProblem(shape, /*dynamic=*/true); !why.empty())
+    return error(info.name(), "value '" + info.name() + "' " + why);
   return RankedTensorType::get(shape, *element);
+}
+
+/// Why a tensor of `shape` cannot exist, or "": a negative dimension, or
+/// more elements than an int64 counts (which would wrap to a small count).
+/// With `dynamic`, kDynamic dims stand for unknown sizes.
+static std::string shapeProblem(ArrayRef<int64_t> shape, bool dynamic) {
+  constexpr int64_t kMost = int64_t(1) << 62;
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    if (dynamic && ShapedType::isDynamic(d))
+      continue;
+    if (d < 0)
+      return llvm::formatv("has a negative dimension ({0})", d);
+    if (d && elements > kMost / d)
+      return "has more than 2^62 elements";
+    elements *= d;
+  }
+  return "";
 }
 
 FailureOr<RankedTensorType>
@@ -291,9 +313,10 @@ TensorImporter::tensorType(const onnx::TensorProto &tensor) {
   FailureOr<Type> element = elementType(tensor.data_type(), tensor.name());
   if (failed(element))
     return failure();
-  return RankedTensorType::get(
-      SmallVector<int64_t>(tensor.dims().begin(), tensor.dims().end()),
-      *element);
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  if (std::string why = shapeProblem(shape, /*dynamic=*/false); !why.empty())
+    return error(tensor.name(), "tensor '" + tensor.name() + "' " + why);
+  return RankedTensorType::get(shape, *element);
 }
 
 /// Resource keys are printed in IR; keep them to a plain alphabet.
@@ -592,6 +615,9 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(ModelSummary *summary) {
       opset = id.version();
   if (failed(checkSupport(opset)))
     return failure();
+  if (graph.output_size() == 0)
+    return error(graph.name(), "the graph has no outputs; there is nothing "
+                               "to compute");
 
   for (const onnx::ValueInfoProto &info : graph.value_info())
     valueInfos[info.name()] = &info;

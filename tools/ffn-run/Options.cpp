@@ -75,6 +75,10 @@ const OptionInfo kOptions[] = {
      Scope::All, &Options::version},
     {"plain", nullptr, "Run ONNX models as imported, without raising",
      Scope::Interpreted, &Options::plain},
+    {"max-memory", "GiB",
+     "Largest tensor the reference executor may allocate (default: half "
+     "the machine's memory)",
+     Scope::Interpreted, &Options::maxMemory},
     {"bench", nullptr,
      "Measure the latency of a run with CUDA events and print percentiles",
      Scope::Compiled, &Options::bench},
@@ -267,6 +271,8 @@ std::string parse(int argc, char **argv, Options &options) {
   }
   if (options.iterations < 1 || options.warmup < 0)
     return "--iterations must be >= 1 and --warmup >= 0";
+  if (options.maxMemory < 0)
+    return "--max-memory must be positive";
   // Outputs are checked before any run: never one of the inputs, and
   // writable.
   std::vector<std::string> reads = {options.model, options.reference,

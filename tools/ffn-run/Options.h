@@ -29,6 +29,8 @@ struct Options {
   bool perRow = false;
   int64_t firstRows = -1;
   bool plain = false;
+  /// GiB; 0: the reference executor's default budget.
+  double maxMemory = 0;
   bool bench = false, noGraph = false, profile = false;
   std::string profileJSON;
   int64_t warmup = 20, iterations = 200, gpu = 0;

@@ -64,6 +64,8 @@ static int runOnReferenceExecutor(const Options &options) {
   auto func = (*module)->lookupSymbol<func::FuncOp>("main");
   if (!func)
     return reportError("the model has no func @main");
+  if (options.maxMemory > 0)
+    ref::setMemoryBudget(static_cast<uint64_t>(options.maxMemory * (1 << 30)));
   ref::Executor executor(func);
 
   // Inputs by name, in argument order.

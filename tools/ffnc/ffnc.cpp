@@ -158,6 +158,12 @@ llvm::cl::opt<int64_t> maxTokens(
                    "activation memory"),
     llvm::cl::init(4096),
     llvm::cl::cat(ffncCategory));
+llvm::cl::opt<double> maxMemory(
+    "max-memory",
+    llvm::cl::desc("Largest tensor, in GiB, that evaluating the model on the "
+                   "host (calibration, constant folding) may allocate "
+                   "(default: half the machine's memory)"),
+    llvm::cl::init(0), llvm::cl::cat(ffncCategory));
 llvm::cl::opt<std::string> cudaPath("cuda-path",
                                     llvm::cl::desc("The CUDA toolkit (ptxas, "
                                                    "libdevice)"),
@@ -403,6 +409,8 @@ FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext *ctx,
   return std::move(module);
 }
 
+constexpr int64_t kMostTokens = int64_t(1) << 24;
+
 /// Checks the options against each other before any work; returns the exit
 /// code of a failure, or 0.
 int checkOptions(bool analyze) {
@@ -411,8 +419,16 @@ int checkOptions(bool analyze) {
   if (!ffn::isSupportedChip(target))
     return fail("--target must be " + ffn::kSupportedChips + ", got '" +
                 target + "'");
-  if (maxTokens < 1)
-    return fail("--max-tokens must be positive");
+  // Token counts reach the kernels as 32-bit integers, and every
+  // activation buffer is sized by them.
+  if (maxTokens < 1 || maxTokens > kMostTokens)
+    return fail(llvm::formatv("--max-tokens must be between 1 and {0}, got "
+                              "{1}",
+                              kMostTokens, maxTokens.getValue()));
+  if (maxMemory < 0)
+    return fail("--max-memory must be positive");
+  if (maxMemory > 0)
+    ffn::ref::setMemoryBudget(static_cast<uint64_t>(maxMemory * (1 << 30)));
   if (fusionMode.starts_with("ranges:"))
     return fail("--ffn-fusion=" + fusionMode + " is spelled ranges=" +
                 fusionMode.drop_front(strlen("ranges:")) +

@@ -78,7 +78,7 @@ Result onnx::shapeOf(const NodeContext &c) {
   Tensor out(DType::I64, {std::max<int64_t>(end - start, 0)});
   for (int64_t k = start; k < end; ++k)
     out.i()[k - start] = c.in(0).dim(k);
-  return single(out);
+  return single(std::move(out));
 }
 
 static llvm::Expected<std::vector<int64_t>> axesOf(const NodeContext &c,
@@ -192,7 +192,10 @@ Result onnx::concat(const NodeContext &c) {
         return c.fail("inputs differ off the concatenation axis");
     shape[*axis] += t->dim(*axis);
   }
-  Tensor out(c.outTypes[0], shape);
+  auto checked = c.allocate(c.outTypes[0], shape);
+  if (!checked)
+    return checked.takeError();
+  Tensor &out = *checked;
   auto [outer, total, inner] = around(shape, *axis);
   int64_t at = 0;
   for (const Tensor *t : c.inputs) {
@@ -208,7 +211,7 @@ Result onnx::concat(const NodeContext &c) {
       }
     at += n;
   }
-  return single(out);
+  return single(std::move(out));
 }
 
 Result onnx::split(const NodeContext &c) {
@@ -348,7 +351,7 @@ Result onnx::gatherND(const NodeContext &c) {
   });
   if (outOfRange)
     return c.fail("an index is out of range");
-  return single(out);
+  return single(std::move(out));
 }
 
 Result onnx::expand(const NodeContext &c) {
@@ -369,8 +372,11 @@ Result onnx::where(const NodeContext &c) {
   auto shape = broadcastShapes(c, {cond.shape(), x.shape(), y.shape()});
   if (!shape)
     return shape.takeError();
+  auto checked = c.allocate(c.outTypes[0], *shape);
+  if (!checked)
+    return checked.takeError();
+  Tensor &out = *checked;
   auto offsets = broadcastOffsets(*shape, {cond.shape(), x.shape(), y.shape()});
-  Tensor out(c.outTypes[0], *shape);
   for (int64_t e = 0, n = out.numElements(); e < n; ++e) {
     bool pick = cond.getInt(offsets[0][e]) != 0;
     if (out.isFloat())
@@ -378,7 +384,7 @@ Result onnx::where(const NodeContext &c) {
     else
       out.i()[e] = pick ? x.getInt(offsets[1][e]) : y.getInt(offsets[2][e]);
   }
-  return single(out);
+  return single(std::move(out));
 }
 
 Result onnx::range(const NodeContext &c) {
@@ -386,16 +392,21 @@ Result onnx::range(const NodeContext &c) {
          delta = c.in(2).getDouble(0);
   if (delta == 0)
     return c.fail("delta is 0");
-  int64_t count = std::max<int64_t>(
-      0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
-  Tensor out(c.outTypes[0], {count});
+  double steps = std::ceil((limit - start) / delta);
+  if (!std::isfinite(steps) || steps > 9.0e18)
+    return c.fail("start, limit and delta give no finite count");
+  int64_t count = std::max<int64_t>(0, static_cast<int64_t>(steps));
+  auto checked = c.allocate(c.outTypes[0], {count});
+  if (!checked)
+    return checked.takeError();
+  Tensor &out = *checked;
   for (int64_t k = 0; k < count; ++k) {
     if (out.isFloat())
       out.f()[k] = start + k * delta;
     else
       out.i()[k] = c.in(0).getInt(0) + k * c.in(2).getInt(0);
   }
-  return single(out);
+  return single(std::move(out));
 }
 
 Result onnx::cumSum(const NodeContext &c) {
@@ -431,11 +442,14 @@ Result onnx::cumSum(const NodeContext &c) {
         }
       }
     }
-  return single(out);
+  return single(std::move(out));
 }
 
 Result onnx::constantOfShape(const NodeContext &c) {
-  Tensor out(c.outTypes[0], valuesOf(c.in(0)));
+  auto checked = c.allocate(c.outTypes[0], valuesOf(c.in(0)));
+  if (!checked)
+    return checked.takeError();
+  Tensor &out = *checked;
   if (Attribute value = c.node.getOnnxAttr("value")) {
     auto fill = tensorFromAttr(value);
     if (!fill)
@@ -447,5 +461,5 @@ Result onnx::constantOfShape(const NodeContext &c) {
         out.i()[e] = fill->getInt(0);
     }
   }
-  return single(out);
+  return single(std::move(out));
 }

@@ -36,7 +36,10 @@ Result onnx::matMul(const NodeContext &c) {
   std::vector<int64_t> shape = *batch;
   shape.push_back(m);
   shape.push_back(n);
-  Tensor out(DType::F32, shape);
+  auto checked = c.allocate(DType::F32, shape);
+  if (!checked)
+    return checked.takeError();
+  Tensor &out = *checked;
   if (m && n)
     for (size_t e = 0; e < offsets[0].size(); ++e)
       c.sgemm(false, false, m, n, k, 1.0f,
@@ -62,7 +65,10 @@ Result onnx::gemm(const NodeContext &c) {
   if (k != kb)
     return c.fail("contracting dimensions differ");
   float alpha = c.floatAttr("alpha", 1.0f), beta = c.floatAttr("beta", 1.0f);
-  Tensor out(DType::F32, {m, n});
+  auto checked = c.allocate(DType::F32, {m, n});
+  if (!checked)
+    return checked.takeError();
+  Tensor &out = *checked;
   if (c.has(2)) {
     auto offsets = broadcastOffsets({m, n}, {c.in(2).shape()});
     for (int64_t e = 0; e < m * n; ++e)

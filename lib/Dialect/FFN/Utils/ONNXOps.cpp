@@ -77,6 +77,11 @@ onnx::broadcastShapes(const NodeContext &c,
       o = s[k];
     }
   }
+  // The result and, per operand, an offset for each of its elements.
+  if (std::string why = allocationProblem(out, 8 * (shapes.size() + 1));
+      !why.empty())
+    return c.fail("broadcasting to " + ffnsupport::shapeString(out) +
+                  " needs " + why);
   return out;
 }
 
@@ -127,8 +132,11 @@ llvm::Expected<Tensor> elementwise(const NodeContext &c,
   auto shape = broadcastShapes(c, shapes);
   if (!shape)
     return shape.takeError();
+  auto checked = c.allocate(out, *shape);
+  if (!checked)
+    return checked.takeError();
+  Tensor &result = *checked;
   auto offsets = broadcastOffsets(*shape, shapes);
-  Tensor result(out, *shape);
   bool floatIn = ins[0]->isFloat();
   std::vector<double> fargs(ins.size());
   std::vector<int64_t> iargs(ins.size());
@@ -153,7 +161,7 @@ llvm::Expected<Tensor> elementwise(const NodeContext &c,
     else
       result.i()[e] = out == DType::Bool ? value != 0.0 : static_cast<int64_t>(value);
   }
-  return result;
+  return std::move(result);
 }
 
 Result unary(const NodeContext &c, double (*f)(double)) {
@@ -208,7 +216,13 @@ mlir::ffn::ref::evaluateNode(NodeOp node,
   }
   StringRef op = node.getOpType();
   auto fdiv = [](double a, double b) { return a / b; };
-  auto idiv = [&](int64_t a, int64_t b) { return b ? a / b : int64_t(0); };
+  // Integer division truncates; INT64_MIN / -1 wraps, as in two's
+  // complement, instead of trapping. Division by zero is refused below.
+  auto idiv = [&](int64_t a, int64_t b) {
+    if (b == -1)
+      return static_cast<int64_t>(0 - static_cast<uint64_t>(a));
+    return b ? a / b : int64_t(0);
+  };
 
   if (op == "Add")
     return binary(c, std::plus<double>(), std::plus<int64_t>());
@@ -216,8 +230,13 @@ mlir::ffn::ref::evaluateNode(NodeOp node,
     return binary(c, std::minus<double>(), std::minus<int64_t>());
   if (op == "Mul")
     return binary(c, std::multiplies<double>(), std::multiplies<int64_t>());
-  if (op == "Div")
+  if (op == "Div") {
+    const Tensor &divisor = c.in(1);
+    if (!divisor.isFloat() &&
+        llvm::is_contained(divisor.i(), int64_t(0)))
+      return c.fail("integer division by zero");
     return binary(c, fdiv, idiv);
+  }
   if (op == "Pow")
     return binary(
         c, [](double a, double b) { return std::pow(a, b); },

@@ -11,6 +11,7 @@
 
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
 #include "ffn/Dialect/FFN/Utils/Evaluate.h"
+#include "ffn/Support/Npy.h"
 
 #include <optional>
 #include <tuple>
@@ -52,6 +53,16 @@ struct NodeContext {
   llvm::Error fail(const llvm::Twine &message) const {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    node.getOpType() + ": " + message);
+  }
+  /// A zero-filled result, once its size is checked (allocationProblem):
+  /// shapes computed from data (Range, ConstantOfShape, Expand, broadcasts)
+  /// may ask for anything.
+  llvm::Expected<Tensor> allocate(DType dtype,
+                                  std::vector<int64_t> shape) const {
+    if (std::string why = allocationProblem(shape, 8); !why.empty())
+      return fail("its result " + ffnsupport::shapeString(shape) + " needs " +
+                  why);
+    return Tensor(dtype, std::move(shape));
   }
 };
 

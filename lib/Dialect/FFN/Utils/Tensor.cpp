@@ -1,6 +1,12 @@
 //===- Tensor.cpp - Host tensors for evaluating ffn IR --------------------===//
 
 #include "ffn/Dialect/FFN/Utils/Tensor.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <limits>
+
+#include <unistd.h>
 #include "ffn/Support/Npy.h"
 
 #include <algorithm>
@@ -26,6 +32,38 @@ Tensor Tensor::scalarInt(int64_t value, DType dtype) {
   Tensor t(dtype, {});
   t.ints[0] = value;
   return t;
+}
+
+static uint64_t &budget() {
+  static uint64_t bytes = [] {
+    long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? uint64_t(pages) * uint64_t(size) / 2
+                                 : uint64_t(1) << 34;
+  }();
+  return bytes;
+}
+
+uint64_t mlir::ffn::ref::memoryBudget() { return budget(); }
+void mlir::ffn::ref::setMemoryBudget(uint64_t bytes) { budget() = bytes; }
+
+std::string mlir::ffn::ref::allocationProblem(llvm::ArrayRef<int64_t> shape,
+                                              uint64_t bytesPerElement) {
+  uint64_t elements = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      return "a negative dimension (" + std::to_string(d) + ")";
+    if (d && elements > std::numeric_limits<int64_t>::max() / uint64_t(d))
+      return "more elements than fit in 64 bits";
+    elements *= d;
+  }
+  if (elements > budget() / std::max<uint64_t>(bytesPerElement, 1))
+    return llvm::formatv("{0} elements ({1:F1} GiB), more than the memory "
+                         "budget of {2:F1} GiB (--max-memory)",
+                         elements,
+                         double(elements) * bytesPerElement / (1 << 30),
+                         double(budget()) / (1 << 30))
+        .str();
+  return "";
 }
 
 int64_t Tensor::numElements() const {

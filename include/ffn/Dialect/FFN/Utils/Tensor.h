@@ -106,6 +106,17 @@ Tensor rowOf(const Tensor &t, int64_t r);
 /// have as many elements.
 ffnsupport::ErrorStats errorStats(const Tensor &actual, const Tensor &expected);
 
+/// The most bytes one tensor the executors compute may take (default: half
+/// the machine's memory); tools set it from --max-memory.
+uint64_t memoryBudget();
+void setMemoryBudget(uint64_t bytes);
+
+/// Why a tensor of `shape` with `bytesPerElement` cannot be allocated: a
+/// negative dimension, an element count that overflows, or more bytes than
+/// memoryBudget(); "" when it can.
+std::string allocationProblem(llvm::ArrayRef<int64_t> shape,
+                              uint64_t bytesPerElement);
+
 } // namespace mlir::ffn::ref
 
 #endif // FFN_DIALECT_FFN_UTILS_TENSOR_H
