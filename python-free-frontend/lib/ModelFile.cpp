@@ -1,6 +1,7 @@
 //===- ModelFile.cpp - Reading ONNX model files ---------------------------===//
 
 #include "ffn/Frontend/ModelFile.h"
+#include "ffn/Support/Nesting.h"
 #include "ffn/Support/Files.h"
 
 #include "onnx.pb.h"
@@ -190,6 +191,10 @@ ModelFile::parse(std::unique_ptr<llvm::MemoryBuffer> buffer) {
   llvm::StringRef contents = file->buffer->getBuffer();
 
   if (isTextFormat(path)) {
+    if (std::string why = ffnsupport::nestingProblem(
+            contents.data(), contents.size(), ffnsupport::Comments::Protobuf);
+        !why.empty())
+      return makeError("'" + path + "' " + why);
     google::protobuf::TextFormat::Parser parser;
     TextErrors errors;
     parser.RecordErrorsTo(&errors);

@@ -1,6 +1,7 @@
 //===- ffn-opt.cpp - mlir-opt-style driver for ffnc's passes --------------===//
 
 #include "ffn/Registration.h"
+#include "ffn/Support/Nesting.h"
 #include "ffn/Support/Output.h"
 #include "ffn/Support/Version.h"
 
@@ -9,6 +10,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 int main(int argc, char **argv) {
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
@@ -23,6 +25,17 @@ int main(int argc, char **argv) {
   mlir::ffn::registerFFNDialects(registry);
   auto [input, output] = mlir::registerAndParseCLIOptions(
       argc, argv, "ffnc optimizer driver\n", registry);
+  // The parser recurses once per bracket: refuse what would overflow its
+  // stack.
+  if (input != "-")
+    if (auto buffer = llvm::MemoryBuffer::getFile(input, /*IsText=*/true))
+      if (std::string why = ffnsupport::nestingProblem(
+              (*buffer)->getBufferStart(), (*buffer)->getBufferSize(),
+              ffnsupport::Comments::MLIR);
+          !why.empty()) {
+        llvm::errs() << "ffn-opt: error: '" << input << "' " << why << "\n";
+        return 2;
+      }
   // -o goes to a temporary renamed over it on success: a failed run leaves
   // an existing output as it was.
   ffnsupport::OutputFile file;

@@ -10,7 +10,7 @@
 #include "Checks.h"
 #include "GPURun.h"
 
-#include "ffn/Frontend/ONNXImporter.h"
+#include "ffn/Frontend/LoadModel.h"
 #include "ffn/Reference/Executor.h"
 #include "ffn/Registration.h"
 
@@ -27,18 +27,11 @@ using namespace mlir::ffn;
 
 static FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext &context,
                                                   const Options &options) {
-  if (llvm::sys::path::extension(options.model) == ".mlir") {
-    llvm::SourceMgr sourceMgr;
-    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    OwningOpRef<ModuleOp> module =
-        parseSourceFile<ModuleOp>(options.model, sourceMgr, &context);
-    if (!module)
-      return failure();
-    return module;
-  }
   FailureOr<OwningOpRef<ModuleOp>> module =
-      importONNXModel(&context, options.model);
-  if (failed(module) || options.plain)
+      ffn::loadModel(&context, options.model);
+  // MLIR models are in the ffn dialect already.
+  if (failed(module) || options.plain ||
+      llvm::StringRef(options.model).ends_with(".mlir"))
     return module;
   PassManager pm(&context);
   pm.addNestedPass<func::FuncOp>(createFFNRaise());

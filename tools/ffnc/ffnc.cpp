@@ -14,6 +14,7 @@
 #include "ffn/Analysis/DependencyAnalysis.h"
 #include "ffn/Analysis/Heatmap.h"
 #include "ffn/Dialect/Plan/IR/PlanDialect.h"
+#include "ffn/Frontend/LoadModel.h"
 #include "ffn/Frontend/ONNXImporter.h"
 #include "ffn/Pipeline/Pipeline.h"
 #include "ffn/Reference/Executor.h"
@@ -396,18 +397,6 @@ int writeArtifact(ModuleOp module, ffnc::StageRunner &stages, Phases &phases) {
   return 0;
 }
 
-/// Imports an ONNX model or parses an MLIR file.
-FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext *ctx,
-                                           ffn::ModelSummary &summary) {
-  if (!llvm::StringRef(inputPath).ends_with(".mlir"))
-    return ffn::importONNXModel(ctx, inputPath, &summary);
-  ParserConfig config(ctx);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(inputPath.getValue(), config);
-  if (!module)
-    return failure();
-  return std::move(module);
-}
 
 constexpr int64_t kMostTokens = int64_t(1) << 24;
 
@@ -593,7 +582,7 @@ int main(int argc, char **argv) {
   Phases phases(total);
   phases.begin("importing " + inputPath);
   ffn::ModelSummary summary;
-  FailureOr<OwningOpRef<ModuleOp>> loaded = loadModel(&context, summary);
+  FailureOr<OwningOpRef<ModuleOp>> loaded = ffn::loadModel(&context, inputPath, &summary);
   if (failed(loaded))
     return kErrorExit;
   ModuleOp module = **loaded;
