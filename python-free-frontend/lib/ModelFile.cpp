@@ -214,8 +214,10 @@ ModelFile::parse(std::unique_ptr<llvm::MemoryBuffer> buffer) {
                        "' is not a valid ONNX model: protobuf parsing failed "
                        "(truncated or corrupt file?)");
     // The parse copied raw_data; the bytes stay reachable through the map.
-    auto *graph = file->model->mutable_graph();
-    for (int i = 0; i < graph->initializer_size(); ++i)
+    // (mutable_graph() would create a missing graph: test first.)
+    auto *graph = file->model->has_graph() ? file->model->mutable_graph()
+                                           : nullptr;
+    for (int i = 0; graph && i < graph->initializer_size(); ++i)
       if (graph->initializer(i).has_raw_data())
         std::string().swap(*graph->mutable_initializer(i)->mutable_raw_data());
   }

@@ -488,7 +488,14 @@ LogicalResult Importer::importConstantNode(const onnx::NodeProto &node) {
   const onnx::AttributeProto &attr = node.attribute(0);
   Attribute value;
   if (attr.name() == "value") {
-    FailureOr<ElementsAttr> tensor = tensorAttr(attr.t(), std::nullopt);
+    // raw_data of a node attribute is not mapped: it is copied from the
+    // model, which outlives the import.
+    std::optional<TensorBytes> bytes;
+    if (attr.t().has_raw_data())
+      bytes = TensorBytes{ArrayRef<char>(attr.t().raw_data().data(),
+                                         attr.t().raw_data().size()),
+                          nullptr};
+    FailureOr<ElementsAttr> tensor = tensorAttr(attr.t(), bytes);
     if (failed(tensor))
       return failure();
     value = *tensor;

@@ -475,8 +475,9 @@ LogicalResult readCalibration(std::optional<ffn::ref::Tensor> &calibration,
     if (failed(ids))
       return failure();
     calibration = std::move(*ids);
-    if (calibration->rank() != 2)
-      return failure(fail("--calibration: expected [rows, sequence] ids, got " +
+    if (calibration->rank() != 2 || calibration->numElements() == 0)
+      return failure(fail("--calibration: expected [rows, sequence] ids with "
+                          "at least one row and token, got " +
                           calibration->shapeString()));
   }
   if (!targetsPath.empty()) {
