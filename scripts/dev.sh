@@ -15,7 +15,7 @@ llvm_bin=/usr/lib/llvm-22/bin
 packages=(cmake ninja-build g++ python3 llvm-22-dev libmlir-22-dev mlir-22-tools
           llvm-22-tools libprotobuf-dev protobuf-compiler libonnx-dev
           libonnx-testdata libgtest-dev libzstd-dev libopenblas-dev libpng-dev
-          pkg-config)
+          pkg-config clang-22 libclang-rt-22-dev)
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
@@ -89,11 +89,25 @@ run_tests() {
   unit_pass=$(( ${unit_pass:-0} - ${unit_fail:-0} ))
   rm -f "$lit_out" "$ctest_out"
 
-  local passed=$(( ${lit_pass:-0} + unit_pass ))
-  local fails=$(( lit_fail + ${unit_fail:-0} ))
+  # A short fuzzing run in a sanitized Clang build of the fuzzers alone.
+  step "fuzz smoke"
+  local fuzz_build="$root/build-fuzz" fuzz_pass=0 fuzz_fail=0 fuzz=passed
+  if { [ -f "$fuzz_build/build.ninja" ] ||
+       cmake -G Ninja -S "$root" -B "$fuzz_build" \
+         -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+         -DFFNC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo; } &&
+     ninja -C "$fuzz_build" ffn-fuzz-import ffn-fuzz-npy &&
+     "$root/test/Fuzz/smoke.sh" "$fuzz_build" 60; then
+    fuzz_pass=1
+  else
+    fuzz_fail=1 fuzz=failed failed=1
+  fi
+
+  local passed=$(( ${lit_pass:-0} + unit_pass + fuzz_pass ))
+  local fails=$(( lit_fail + ${unit_fail:-0} + fuzz_fail ))
   [ "$fails" -eq 0 ] || failed=1
   echo
-  echo "ffnc tests: $passed passed, $fails failed (lit ${lit_pass:-0} passed, ${unsupported:-0} unsupported; unit $unit_pass passed)"
+  echo "ffnc tests: $passed passed, $fails failed (lit ${lit_pass:-0} passed, ${unsupported:-0} unsupported; unit $unit_pass passed; fuzz smoke $fuzz)"
   return $failed
 }
 

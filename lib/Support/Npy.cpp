@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 
 using namespace ffnsupport;
@@ -51,6 +53,18 @@ bool isSigned(DType dtype) {
          dtype == DType::I8;
 }
 
+/// `v` truncated to int64; NaN and out-of-range values, whose plain
+/// conversion is undefined, give 0 and the nearest bound.
+int64_t truncateToInt(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v >= 0x1p63)
+    return std::numeric_limits<int64_t>::max();
+  if (v < -0x1p63)
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
 template <typename T> T load(const char *p) {
   T v;
   std::memcpy(&v, p, sizeof(T));
@@ -77,7 +91,7 @@ double NpyArray::getDouble(int64_t k) const {
 
 int64_t NpyArray::getInt(int64_t k) const {
   if (isFloat(dtype))
-    return static_cast<int64_t>(getDouble(k));
+    return truncateToInt(getDouble(k));
   int64_t v = loadInt(bytes.data() + k * dtypeBytes(dtype), dtypeBytes(dtype),
                       isSigned(dtype));
   return dtype == DType::Bool ? v != 0 : v;
@@ -91,7 +105,7 @@ void NpyArray::setDouble(int64_t k, double value) {
   case DType::F16: return store<uint16_t>(p, floatToHalf(value));
   case DType::BF16: return store<uint16_t>(p, floatToBFloat16(value));
   case DType::Bool: return setInt(k, value != 0.0);
-  default: return setInt(k, static_cast<int64_t>(value));
+  default: return setInt(k, truncateToInt(value));
   }
 }
 
@@ -175,6 +189,64 @@ bool parseShape(const std::string &text, std::vector<int64_t> &shape) {
 
 } // namespace
 
+std::string ffnsupport::parseNpy(std::string_view data, NpyArray &array) {
+  if (data.size() < 10 || data.compare(0, 6, "\x93NUMPY") != 0)
+    return "missing magic string";
+  unsigned major = static_cast<uint8_t>(data[6]);
+  size_t headerLength = 0, headerStart = major == 1 ? 10 : 12;
+  if (major < 1 || major > 3)
+    return "unknown version " + std::to_string(major);
+  if (data.size() < headerStart)
+    return "truncated header";
+  for (size_t k = 8; k < headerStart; ++k)
+    headerLength |= static_cast<size_t>(static_cast<uint8_t>(data[k]))
+                    << (8 * (k - 8));
+  if (headerStart + headerLength > data.size())
+    return "truncated header";
+  std::string header(data.substr(headerStart, headerLength));
+
+  std::string descr = headerField(header, "descr");
+  std::string fortran = headerField(header, "fortran_order");
+  std::string shapeText = headerField(header, "shape");
+  if (descr.empty() || fortran.empty() || shapeText.empty())
+    return "header lacks descr, fortran_order or shape";
+  if (fortran.compare(0, 4, "True") == 0)
+    return "Fortran order is not supported";
+  descr = descr.substr(1, descr.find('\'', 1) - 1);
+  const auto *type =
+      std::find_if(std::begin(kNpyTypes), std::end(kNpyTypes),
+                   [&](const auto &t) { return descr == t.descr; });
+  if (type == std::end(kNpyTypes))
+    return "unsupported dtype '" + descr + "'";
+  std::string dims = shapeText.substr(1, shapeText.find(')') - 1);
+  std::vector<int64_t> shape;
+  if (!parseShape(dims, shape))
+    return "bad shape '" + dims + "'";
+
+  // numElements() multiplies every dim, so the non-zero ones must not
+  // overflow even when another dim is 0 (numpy refuses such shapes too).
+  int64_t product = 1;
+  for (int64_t d : shape) {
+    if (d && product > std::numeric_limits<int64_t>::max() / d)
+      return "shape " + shapeString(shape) + " is too large";
+    product *= d ? d : 1;
+  }
+
+  // Check the size before allocating, so that a corrupt header cannot ask
+  // for more memory than the file holds.
+  size_t bodyStart = headerStart + headerLength;
+  uint64_t available = data.size() - bodyStart,
+           needed = dtypeBytes(type->dtype);
+  for (int64_t d : shape)
+    needed = d && needed > available / d ? available + 1 : needed * d;
+  if (needed > available)
+    return "holds " + std::to_string(available) + " data bytes, too few for " +
+           dtypeName(type->dtype) + " " + shapeString(shape);
+  array = NpyArray(type->dtype, shape);
+  std::copy_n(data.data() + bodyStart, array.bytes.size(), array.bytes.data());
+  return "";
+}
+
 std::string ffnsupport::readNpy(const std::string &path, NpyArray &array) {
   if (std::string why = whyNotReadable(path); !why.empty())
     return "'" + path + "' " + why;
@@ -187,56 +259,8 @@ std::string ffnsupport::readNpy(const std::string &path, NpyArray &array) {
     data.append(chunk, n);
   if (std::ferror(file.get()))
     return "cannot read '" + path + "': " + std::strerror(errno);
-  auto bad = [&](const std::string &why) {
+  if (std::string why = parseNpy(data, array); !why.empty())
     return "'" + path + "' is not a valid .npy file: " + why;
-  };
-
-  if (data.size() < 10 || data.compare(0, 6, "\x93NUMPY") != 0)
-    return bad("missing magic string");
-  unsigned major = static_cast<uint8_t>(data[6]);
-  size_t headerLength = 0, headerStart = major == 1 ? 10 : 12;
-  if (major < 1 || major > 3)
-    return bad("unknown version " + std::to_string(major));
-  if (data.size() < headerStart)
-    return bad("truncated header");
-  for (size_t k = 8; k < headerStart; ++k)
-    headerLength |= static_cast<size_t>(static_cast<uint8_t>(data[k]))
-                    << (8 * (k - 8));
-  if (headerStart + headerLength > data.size())
-    return bad("truncated header");
-  std::string header = data.substr(headerStart, headerLength);
-
-  std::string descr = headerField(header, "descr");
-  std::string fortran = headerField(header, "fortran_order");
-  std::string shapeText = headerField(header, "shape");
-  if (descr.empty() || fortran.empty() || shapeText.empty())
-    return bad("header lacks descr, fortran_order or shape");
-  if (fortran.compare(0, 4, "True") == 0)
-    return bad("Fortran order is not supported");
-  descr = descr.substr(1, descr.find('\'', 1) - 1);
-  const auto *type =
-      std::find_if(std::begin(kNpyTypes), std::end(kNpyTypes),
-                   [&](const auto &t) { return descr == t.descr; });
-  if (type == std::end(kNpyTypes))
-    return bad("unsupported dtype '" + descr + "'");
-  std::string dims = shapeText.substr(1, shapeText.find(')') - 1);
-  std::vector<int64_t> shape;
-  if (!parseShape(dims, shape))
-    return bad("bad shape '" + dims + "'");
-
-  // Check the size before allocating, so that a corrupt header cannot ask
-  // for more memory than the file holds.
-  size_t bodyStart = headerStart + headerLength;
-  uint64_t available = data.size() - bodyStart,
-           needed = dtypeBytes(type->dtype);
-  for (int64_t d : shape)
-    needed = d && needed > available / d ? available + 1 : needed * d;
-  if (needed > available)
-    return bad("holds " + std::to_string(available) +
-               " data bytes, too few for " + dtypeName(type->dtype) + " " +
-               shapeString(shape));
-  array = NpyArray(type->dtype, shape);
-  std::copy_n(data.data() + bodyStart, array.bytes.size(), array.bytes.data());
   return "";
 }
 

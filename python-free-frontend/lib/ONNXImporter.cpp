@@ -748,11 +748,11 @@ FailureOr<ElementsAttr> mlir::ffn::readTensorFile(MLIRContext *context,
   return importer.tensorAttr(tensor, bytes);
 }
 
-FailureOr<OwningOpRef<ModuleOp>>
-mlir::ffn::importONNXModel(MLIRContext *context, StringRef path,
-                           ModelSummary *summary) {
+static FailureOr<OwningOpRef<ModuleOp>>
+importModelFile(MLIRContext *context, StringRef path,
+                llvm::Expected<std::unique_ptr<ModelFile>> file,
+                ModelSummary *summary) {
   context->loadDialect<FFNDialect, arith::ArithDialect, func::FuncDialect>();
-  llvm::Expected<std::unique_ptr<ModelFile>> file = ModelFile::open(path);
   if (!file) {
     emitError(FileLineColLoc::get(context, path, 0, 0))
         << llvm::toString(file.takeError());
@@ -760,4 +760,19 @@ mlir::ffn::importONNXModel(MLIRContext *context, StringRef path,
   }
   Importer importer(context, **file);
   return importer.run(summary);
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::ffn::importONNXModel(MLIRContext *context, StringRef path,
+                           ModelSummary *summary) {
+  return importModelFile(context, path, ModelFile::open(path), summary);
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::ffn::importONNXModel(MLIRContext *context,
+                           std::unique_ptr<llvm::MemoryBuffer> buffer,
+                           ModelSummary *summary) {
+  std::string path = buffer->getBufferIdentifier().str();
+  return importModelFile(context, path, ModelFile::parse(std::move(buffer)),
+                         summary);
 }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 using namespace ffnsupport;
 
@@ -86,6 +87,33 @@ TEST(SupportTest, NpyErrorsSayWhy) {
             "'" + path + "' does not exist");
   EXPECT_EQ(writeNpy(path, NpyArray(DType::BF16, {1})),
             "cannot write bfloat16 arrays to .npy");
+}
+
+// Found by fuzzing: a shape whose non-zero dims overflow int64 (with a zero
+// dim, the data size check passed), and floats read as ints.
+TEST(SupportTest, NpyRejectsOverflowAndClampsInts) {
+  auto header = [](const std::string &dict) {
+    std::string h = dict;
+    size_t total = 10 + h.size() + 1;
+    h.append((64 - total % 64) % 64, ' ');
+    h.push_back('\n');
+    std::string out("\x93NUMPY\x01\x00", 8);
+    out += static_cast<char>(h.size() & 0xff);
+    out += static_cast<char>(h.size() >> 8);
+    return out + h;
+  };
+  NpyArray array;
+  std::string overflow = header("{'descr': '<f4', 'fortran_order': False, "
+                                "'shape': (4611686018427387904, 4, 0), }");
+  EXPECT_NE(parseNpy(overflow, array), "");
+  std::string floats = header("{'descr': '<f8', 'fortran_order': False, "
+                              "'shape': (3,), }");
+  double values[3] = {NAN, 1e300, -1e300};
+  floats.append(reinterpret_cast<const char *>(values), sizeof(values));
+  ASSERT_EQ(parseNpy(floats, array), "");
+  EXPECT_EQ(array.getInt(0), 0);
+  EXPECT_EQ(array.getInt(1), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(array.getInt(2), std::numeric_limits<int64_t>::min());
 }
 
 TEST(SupportTest, KeepsFirstRows) {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ffnsupport {
@@ -46,7 +47,10 @@ struct NpyArray {
   std::vector<int64_t> toInts() const;
 };
 
-/// Reads a .npy file (versions 1 to 3, little-endian, C order).
+/// Parses the contents of a .npy file (versions 1 to 3, little-endian,
+/// C order); the error says why they are not a valid one.
+[[nodiscard]] std::string parseNpy(std::string_view data, NpyArray &array);
+/// Reads a .npy file with parseNpy.
 [[nodiscard]] std::string readNpy(const std::string &path, NpyArray &array);
 /// Writes `array` as a version 1 .npy file.
 [[nodiscard]] std::string writeNpy(const std::string &path,

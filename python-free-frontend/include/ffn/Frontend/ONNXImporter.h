@@ -17,6 +17,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 namespace mlir::ffn {
 
@@ -33,6 +34,11 @@ llvm::ArrayRef<llvm::StringRef> getSupportedONNXOps();
 FailureOr<OwningOpRef<ModuleOp>> importONNXModel(MLIRContext *context,
                                                  StringRef path,
                                                  ModelSummary *summary = nullptr);
+/// Imports a model held in memory, as ModelFile::parse reads it.
+FailureOr<OwningOpRef<ModuleOp>>
+importONNXModel(MLIRContext *context,
+                std::unique_ptr<llvm::MemoryBuffer> buffer,
+                ModelSummary *summary = nullptr);
 
 /// Reads a serialized ONNX TensorProto (as ONNX's test data holds them).
 FailureOr<ElementsAttr> readTensorFile(MLIRContext *context, StringRef path);
