@@ -671,10 +671,15 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(ModelSummary *summary) {
   auto func = func::FuncOp::create(builder, fileLoc, "main",
                                    builder.getFunctionType(argTypes,
                                                            resultTypes));
-  for (auto [i, info] : llvm::enumerate(inputs))
-    func.setArgAttrs(i, signatureAttrs(*info));
-  for (auto [i, info] : llvm::enumerate(graph.output()))
-    func.setResultAttrs(i, signatureAttrs(info));
+  // All at once: setting them one by one makes a new array of every
+  // argument's attributes each time, memory quadratic in the inputs.
+  SmallVector<Attribute> argAttrs, resultAttrs;
+  for (const onnx::ValueInfoProto *info : inputs)
+    argAttrs.push_back(signatureAttrs(*info));
+  for (const onnx::ValueInfoProto &info : graph.output())
+    resultAttrs.push_back(signatureAttrs(info));
+  func.setAllArgAttrs(argAttrs);
+  func.setAllResultAttrs(resultAttrs);
 
   Block *entry = func.addEntryBlock();
   builder.setInsertionPointToStart(entry);
