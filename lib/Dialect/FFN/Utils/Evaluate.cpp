@@ -104,6 +104,53 @@ int64_t rowsOf(const Tensor &t) {
   return t.rank() ? t.numElements() / t.dim(-1) : 1;
 }
 
+/// Why x · W (+ bias) cannot be computed with these run-time shapes, or "":
+/// weights of dynamic type pass the verifier, and their data may not fit.
+std::string linearProblem(const Tensor &x, const Tensor &w, const Tensor *bias,
+                          bool transposed) {
+  if (x.rank() < 1 || w.rank() != 2)
+    return "expected a matrix weight, got " + w.shapeString();
+  int64_t k = transposed ? w.dim(1) : w.dim(0);
+  int64_t n = transposed ? w.dim(0) : w.dim(1);
+  if (x.dim(-1) != k)
+    return "the input " + x.shapeString() + " does not contract with the " +
+           "weight " + w.shapeString();
+  if (bias && (bias->rank() != 1 || bias->dim(0) != n))
+    return "the bias " + bias->shapeString() + " does not match the weight " +
+           w.shapeString();
+  return "";
+}
+
+/// Why a norm of `x` with gain `g` (and bias `b`) cannot be computed, or "".
+std::string normProblem(const Tensor &x, const Tensor &g, const Tensor *b) {
+  for (const Tensor *v : {&g, b})
+    if (v && (x.rank() < 1 || v->rank() != 1 || v->dim(0) != x.dim(-1)))
+      return "the gain or bias " + v->shapeString() + " does not match " +
+             "the input " + x.shapeString();
+  return "";
+}
+
+/// linearProblem() of each of the MLP's projections, chained.
+template <typename OpTy>
+std::string mlpProblem(OpTy op, const Tensor &z,
+                       llvm::function_ref<const Tensor *(Value)> get) {
+  const Tensor &up = *get(op.getUpWeight());
+  std::string why = linearProblem(z, up, get(op.getUpBias()), false);
+  if (why.empty() && op.getGateWeight()) {
+    const Tensor &gate = *get(op.getGateWeight());
+    why = linearProblem(z, gate, get(op.getGateBias()), false);
+    if (why.empty() && gate.shape() != up.shape())
+      why = "the gate " + gate.shapeString() + " and up " + up.shapeString() +
+            " weights differ";
+  }
+  if (why.empty() && up.rank() == 2) {
+    Tensor hidden(DType::F32, {0, up.dim(1)});
+    why = linearProblem(hidden, *get(op.getDownWeight()), get(op.getDownBias()),
+                        false);
+  }
+  return why;
+}
+
 /// out[m, n] = x[m, k] · W (+ bias), W [k, n] or [n, k] when transposed.
 Tensor linear(const Tensor &x, const Tensor &w, const Tensor *bias,
               bool transposed, GemmFn gemm) {
@@ -273,7 +320,8 @@ mlir::ffn::ref::evaluateOp(Operation *op,
 
   return llvm::TypeSwitch<Operation *, llvm::Expected<std::vector<Tensor>>>(op)
       .Case([&](NodeOp node) { return evaluateNode(node, operands, gemm); })
-      .Case([&](arith::ConstantOp constant) -> llvm::Expected<std::vector<Tensor>> {
+      .Case([&](arith::ConstantOp constant)
+                -> llvm::Expected<std::vector<Tensor>> {
         if (auto index = dyn_cast<IntegerAttr>(constant.getValue())) {
           std::vector<Tensor> results;
           results.push_back(Tensor::scalarInt(index.getInt()));
@@ -337,26 +385,54 @@ mlir::ffn::ref::evaluateOp(Operation *op,
           return from;
         }));
       })
-      .Case([&](RMSNormOp norm) {
+      .Case([&](RMSNormOp norm) -> llvm::Expected<std::vector<Tensor>> {
+        if (std::string why = normProblem(*get(norm.getInput()),
+                                          *get(norm.getWeight()), nullptr);
+            !why.empty())
+          return makeError("ffn.rms_norm: " + why);
         return finish(rmsNorm(*get(norm.getInput()), *get(norm.getWeight()),
                               norm.getEpsilon().convertToDouble(),
                               norm.getUnitOffset()));
       })
-      .Case([&](LayerNormOp norm) {
+      .Case([&](LayerNormOp norm) -> llvm::Expected<std::vector<Tensor>> {
+        if (std::string why =
+                normProblem(*get(norm.getInput()), *get(norm.getWeight()),
+                            get(norm.getBias()));
+            !why.empty())
+          return makeError("ffn.layer_norm: " + why);
         return finish(layerNorm(*get(norm.getInput()), *get(norm.getWeight()),
                                 get(norm.getBias()),
                                 norm.getEpsilon().convertToDouble()));
       })
-      .Case([&](MatmulOp matmul) {
+      .Case([&](MatmulOp matmul) -> llvm::Expected<std::vector<Tensor>> {
+        if (std::string why = linearProblem(
+                *get(matmul.getInput()), *get(matmul.getWeight()),
+                get(matmul.getBias()), matmul.getTransposeWeight());
+            !why.empty())
+          return makeError("ffn.matmul: " + why);
         return finish(linear(*get(matmul.getInput()), *get(matmul.getWeight()),
                              get(matmul.getBias()), matmul.getTransposeWeight(),
                              gemm));
       })
-      .Case([&](MLPOp op) {
+      .Case([&](MLPOp op) -> llvm::Expected<std::vector<Tensor>> {
+        if (std::string why = mlpProblem(op, *get(op.getInput()), get);
+            !why.empty())
+          return makeError("ffn.mlp: " + why);
         return finish(mlp(op, *get(op.getInput()), get, gemm));
       })
-      .Case([&](FFNBlockOp op) {
+      .Case([&](FFNBlockOp op) -> llvm::Expected<std::vector<Tensor>> {
         const Tensor &x = *get(op.getInput());
+        std::string why =
+            normProblem(x, *get(op.getNormWeight()), get(op.getNormBias()));
+        if (why.empty())
+          why = mlpProblem(op, x, get);
+        // The residual adds the output to the input.
+        if (why.empty() && get(op.getDownWeight())->dim(1) != x.dim(-1))
+          why = "the down projection " +
+                get(op.getDownWeight())->shapeString() +
+                " does not map back to the input " + x.shapeString();
+        if (!why.empty())
+          return makeError("ffn.ffn_block: " + why);
         double eps = op.getEpsilon().convertToDouble();
         Tensor normed =
             op.getNormKind() == NormKind::rms
