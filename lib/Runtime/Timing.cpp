@@ -122,9 +122,9 @@ ffnrt_status ffnrt_profile(ffnrt_model *m, int warmup, int iterations,
     }
   } graph;
   if (m->useGraphs) {
-    FFNRT_CHECK(d.cuStreamBeginCapture(m->stream,
-                                       CU_STREAM_CAPTURE_MODE_GLOBAL),
-                "capturing the profile's graph");
+    FFNRT_CHECK(
+        d.cuStreamBeginCapture(m->stream, CU_STREAM_CAPTURE_MODE_GLOBAL),
+        "capturing the profile's graph");
     ffnrt_status s = m->launchAll(&marks.events, /*capturing=*/true);
     CUgraph g = nullptr;
     CUresult r = d.cuStreamEndCapture(m->stream, &g);
@@ -144,9 +144,9 @@ ffnrt_status ffnrt_profile(ffnrt_model *m, int warmup, int iterations,
     FFNRT_CHECK(d.cuStreamSynchronize(m->stream), "profiling");
     for (size_t i = 0; i < n; ++i) {
       float t = 0;
-      FFNRT_CHECK(d.cuEventElapsedTime(&t, marks.events[i],
-                                       marks.events[i + 1]),
-                  "reading the profile's events");
+      FFNRT_CHECK(
+          d.cuEventElapsedTime(&t, marks.events[i], marks.events[i + 1]),
+          "reading the profile's events");
       times[i].push_back(t);
     }
   }

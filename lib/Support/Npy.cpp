@@ -105,7 +105,8 @@ void NpyArray::setDouble(int64_t k, double value) {
   case DType::F16: return store<uint16_t>(p, floatToHalf(value));
   case DType::BF16: return store<uint16_t>(p, floatToBFloat16(value));
   case DType::Bool: return setInt(k, value != 0.0);
-  default: return setInt(k, truncateToInt(value));
+  default:
+    return setInt(k, truncateToInt(value));
   }
 }
 

@@ -35,7 +35,8 @@ std::string OutputFile::open(const std::string &target) {
     return file ? "" : cannotWrite(path, errno);
   }
   size_t slash = path.rfind('/');
-  std::string folder = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  std::string folder =
+      slash == std::string::npos ? "" : path.substr(0, slash + 1);
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
   std::string pattern = folder + "." + name + ".XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
@@ -70,8 +71,7 @@ std::string OutputFile::commit() {
   if (!file)
     return "cannot write '" + path + "': not open";
   errno = 0;
-  bool flushed =
-      !writeError && std::fflush(file) == 0 && !std::ferror(file);
+  bool flushed = !writeError && std::fflush(file) == 0 && !std::ferror(file);
   int error = writeError ? writeError : errno ? errno : EIO;
   if (std::fclose(file) != 0 && flushed) {
     flushed = false;
@@ -107,13 +107,13 @@ std::string ffnsupport::whyNotWritable(const std::string &path) {
   }
   size_t slash = path.rfind('/');
   std::string folder = slash == std::string::npos ? "."
-                       : slash == 0              ? "/"
-                                                 : path.substr(0, slash);
+                       : slash == 0               ? "/"
+                                                  : path.substr(0, slash);
   if (::stat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return "its folder '" + folder + "' does not exist";
   if (::access(folder.c_str(), W_OK) != 0)
-    return "its folder '" + folder + "' is not writable: " +
-           std::strerror(errno);
+    return "its folder '" + folder +
+           "' is not writable: " + std::strerror(errno);
   return "";
 }
 

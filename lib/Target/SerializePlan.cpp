@@ -1,10 +1,10 @@
 //===- SerializePlan.cpp - The ffn-serialize-plan pass --------------------===//
 
 #include "ffn/Dialect/Plan/IR/PlanDialect.h"
-#include "ffn/Target/Artifact.h"
-#include "ffn/Target/Passes.h"
 #include "ffn/Runtime/Plan.h"
 #include "ffn/Support/Output.h"
+#include "ffn/Target/Artifact.h"
+#include "ffn/Target/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -34,8 +34,8 @@ struct FFNSerializePlanPass
     if (writeWeights) {
       // Whole or not at all: a cubin beside a half-written sidecar would
       // fail its fingerprint check only at load time.
-      std::vector<uint8_t> prefix = ::ffnrt::sidecarPrefix(
-          plan.fingerprint, program->weights.size());
+      std::vector<uint8_t> prefix =
+          ::ffnrt::sidecarPrefix(plan.fingerprint, program->weights.size());
       ffnsupport::OutputFile out;
       std::string error = out.open(weightsFile);
       if (error.empty()) {

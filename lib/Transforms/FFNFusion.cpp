@@ -241,17 +241,18 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
   for (FFNBlockOp block : blocks)
     locs.push_back(block.getLoc());
   // Named like the blocks it replaces, for the plan's profile.
-  auto fusedLoc = NameLoc::get(
-      builder.getStringAttr(llvm::formatv("ffn {0}-{1}", numbers.front(),
-                                          numbers.back())),
-      FusedLoc::get(builder.getContext(), locs));
+  auto fusedLoc =
+      NameLoc::get(builder.getStringAttr(llvm::formatv(
+                       "ffn {0}-{1}", numbers.front(), numbers.back())),
+                   FusedLoc::get(builder.getContext(), locs));
   auto fused = FFNBlockOp::create(
-      builder, fusedLoc,
-      first.getInput().getType(), first.getInput(), first.getNormKindAttr(),
-      constant(ones, "norm"), Value(), first.getEpsilonAttr(), UnitAttr(),
+      builder, fusedLoc, first.getInput().getType(), first.getInput(),
+      first.getNormKindAttr(), constant(ones, "norm"), Value(),
+      first.getEpsilonAttr(), UnitAttr(),
       gated ? constant(fusedGate, "gate") : Value(),
       gateBias ? constant(fusedGateBias, "gate_bias") : Value(),
-      constant(fusedUp, "up"), upBias ? constant(fusedUpBias, "up_bias") : Value(),
+      constant(fusedUp, "up"),
+      upBias ? constant(fusedUpBias, "up_bias") : Value(),
       constant(fusedDown, "down"),
       downBias ? constant(fusedDownBias, "down_bias") : Value(),
       first.getActivationAttr());

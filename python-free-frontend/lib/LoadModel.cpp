@@ -12,9 +12,9 @@
 using namespace mlir;
 using namespace mlir::ffn;
 
-FailureOr<OwningOpRef<ModuleOp>>
-mlir::ffn::loadModel(MLIRContext *context, StringRef path,
-                     ModelSummary *summary) {
+FailureOr<OwningOpRef<ModuleOp>> mlir::ffn::loadModel(MLIRContext *context,
+                                                      StringRef path,
+                                                      ModelSummary *summary) {
   if (!path.ends_with(".mlir"))
     return importONNXModel(context, path, summary);
   Location fileLoc = FileLineColLoc::get(context, path, 0, 0);
@@ -24,9 +24,9 @@ mlir::ffn::loadModel(MLIRContext *context, StringRef path,
                        << "': " << buffer.getError().message();
     return failure();
   }
-  if (std::string why = ffnsupport::nestingProblem(
-          (*buffer)->getBufferStart(), (*buffer)->getBufferSize(),
-          ffnsupport::Comments::MLIR);
+  if (std::string why = ffnsupport::nestingProblem((*buffer)->getBufferStart(),
+                                                   (*buffer)->getBufferSize(),
+                                                   ffnsupport::Comments::MLIR);
       !why.empty()) {
     emitError(fileLoc) << "'" << path << "' " << why;
     return failure();

@@ -1,8 +1,8 @@
 //===- ModelFile.cpp - Reading ONNX model files ---------------------------===//
 
 #include "ffn/Frontend/ModelFile.h"
-#include "ffn/Support/Nesting.h"
 #include "ffn/Support/Files.h"
+#include "ffn/Support/Nesting.h"
 
 #include "onnx.pb.h"
 
@@ -215,8 +215,8 @@ ModelFile::parse(std::unique_ptr<llvm::MemoryBuffer> buffer) {
                        "(truncated or corrupt file?)");
     // The parse copied raw_data; the bytes stay reachable through the map.
     // (mutable_graph() would create a missing graph: test first.)
-    auto *graph = file->model->has_graph() ? file->model->mutable_graph()
-                                           : nullptr;
+    auto *graph =
+        file->model->has_graph() ? file->model->mutable_graph() : nullptr;
     for (int i = 0; graph && i < graph->initializer_size(); ++i)
       if (graph->initializer(i).has_raw_data())
         std::string().swap(*graph->mutable_initializer(i)->mutable_raw_data());

@@ -550,11 +550,11 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node,
       return failure();
     attrs.push_back(builder.getNamedAttr(attr.name(), *value));
   }
-  if (std::string problem = axisProblem(node.op_type(), inputs,
-                                        builder.getDictionaryAttr(attrs));
+  if (std::string problem =
+          axisProblem(node.op_type(), inputs, builder.getDictionaryAttr(attrs));
       !problem.empty())
-    return error(node.name(), "node '" + node.name() + "' (" +
-                                  node.op_type() + "): " + problem);
+    return error(node.name(), "node '" + node.name() + "' (" + node.op_type() +
+                                  "): " + problem);
   SmallVector<Type> resultTypes;
   std::optional<SmallVector<RankedTensorType>> inferred;
   for (auto [index, name] : llvm::enumerate(node.output())) {

@@ -132,8 +132,7 @@ std::string mlir::ffn::axisProblem(StringRef op, ValueRange inputs,
                            *rank);
     for (int64_t p : perm.asArrayRef()) {
       if (p < 0 || p >= *rank || seen[p])
-        return llvm::formatv("perm is not a permutation of 0..{0}",
-                             *rank - 1);
+        return llvm::formatv("perm is not a permutation of 0..{0}", *rank - 1);
       seen[p] = true;
     }
     return "";

@@ -36,11 +36,11 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Timer.h"
@@ -397,7 +397,6 @@ int writeArtifact(ModuleOp module, ffnc::StageRunner &stages, Phases &phases) {
   return 0;
 }
 
-
 constexpr int64_t kMostTokens = int64_t(1) << 24;
 
 /// Checks the options against each other before any work; returns the exit
@@ -448,7 +447,8 @@ std::vector<std::string> outputPaths() {
     outputs.push_back(outputPath);
   if (emit == Emit::Cubin && outputPath != "-")
     outputs.push_back(weightsPathFor(outputPath));
-  for (const std::string &path : {reportPath.getValue(), heatmapPath.getValue()})
+  for (const std::string &path :
+       {reportPath.getValue(), heatmapPath.getValue()})
     if (!path.empty())
       outputs.push_back(path);
   return outputs;
@@ -544,8 +544,8 @@ int main(int argc, char **argv) {
   if (int rc = checkOptions(analyze))
     return rc;
   // Before any work, as far as the command line tells.
-  if (int rc = checkOutputs({inputPath, calibrationPath, targetsPath,
-                             dependencyReportPath}))
+  if (int rc = checkOutputs(
+          {inputPath, calibrationPath, targetsPath, dependencyReportPath}))
     return rc;
   if (std::string why = ffnsupport::whyNotReadable(inputPath); !why.empty())
     return fail("model '" + inputPath + "' " + why);
@@ -583,7 +583,8 @@ int main(int argc, char **argv) {
   Phases phases(total);
   phases.begin("importing " + inputPath);
   ffn::ModelSummary summary;
-  FailureOr<OwningOpRef<ModuleOp>> loaded = ffn::loadModel(&context, inputPath, &summary);
+  FailureOr<OwningOpRef<ModuleOp>> loaded =
+      ffn::loadModel(&context, inputPath, &summary);
   if (failed(loaded))
     return kErrorExit;
   ModuleOp module = **loaded;

@@ -60,9 +60,8 @@ constexpr int64_t kMinWaveSplitK = 2048;
 /// token tile of `across` CTAs: the fewest splits among those whose CTAs
 /// leave the smallest share of the last wave idle.
 int64_t waveSplits(int64_t across, int64_t k) {
-  int64_t slice = across * (k / kMinWaveSplitK) >= kHopperSMs
-                      ? kMinWaveSplitK
-                      : kMinSplitK;
+  int64_t slice =
+      across * (k / kMinWaveSplitK) >= kHopperSMs ? kMinWaveSplitK : kMinSplitK;
   int64_t most = std::min(kMaxSplits, k / slice);
   int64_t best = 1;
   double bestFill = 0;

@@ -167,7 +167,8 @@ void PlanBuilder::launch(StringRef kernel, std::array<Value, 3> grid,
       sharedBytes ? i32(sharedBytes) : Value(), args,
       /*asyncObject=*/Value());
   if (tokens)
-    launchOp->setAttr(plan::kTokensAttr, rewriter.getDenseI64ArrayAttr(*tokens));
+    launchOp->setAttr(plan::kTokensAttr,
+                      rewriter.getDenseI64ArrayAttr(*tokens));
   if (auto layer = state.layers.find(op);
       layer != state.layers.end() && !layer->second.empty())
     launchOp->setAttr(plan::kLayerAttr, rewriter.getStringAttr(layer->second));

@@ -30,11 +30,11 @@ void mlir::ffn::nameLayers(Operation *root) {
                         Twine(block ? blocks++ : attentions++))
                            .str();
     if (auto named = dyn_cast<NameLoc>(op->getLoc());
-        named && named.getName().getValue().starts_with(block ? "ffn "
-                                                              : "attention "))
+        named &&
+        named.getName().getValue().starts_with(block ? "ffn " : "attention "))
       return;
-    op->setLoc(NameLoc::get(StringAttr::get(op->getContext(), name),
-                            op->getLoc()));
+    op->setLoc(
+        NameLoc::get(StringAttr::get(op->getContext(), name), op->getLoc()));
   });
 }
 

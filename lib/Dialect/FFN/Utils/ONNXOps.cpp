@@ -232,8 +232,7 @@ mlir::ffn::ref::evaluateNode(NodeOp node,
     return binary(c, std::multiplies<double>(), std::multiplies<int64_t>());
   if (op == "Div") {
     const Tensor &divisor = c.in(1);
-    if (!divisor.isFloat() &&
-        llvm::is_contained(divisor.i(), int64_t(0)))
+    if (!divisor.isFloat() && llvm::is_contained(divisor.i(), int64_t(0)))
       return c.fail("integer division by zero");
     return binary(c, fdiv, idiv);
   }

@@ -6,8 +6,8 @@
 
 #include <limits>
 
-#include <unistd.h>
 #include "ffn/Support/Npy.h"
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>

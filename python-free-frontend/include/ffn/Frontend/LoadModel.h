@@ -14,8 +14,7 @@ namespace mlir::ffn {
 /// --emit=mlir-gpu) is parsed once its brackets are known to nest shallowly
 /// enough for the parser's stack; anything else is imported as ONNX, which
 /// fills `summary`.
-FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext *context,
-                                           StringRef path,
+FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext *context, StringRef path,
                                            ModelSummary *summary = nullptr);
 
 } // namespace mlir::ffn
