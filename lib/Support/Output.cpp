@@ -97,7 +97,8 @@ std::string ffnsupport::writeFile(const std::string &path,
   return out.commit();
 }
 
-std::string ffnsupport::whyNotWritable(const std::string &path) {
+/// Why `path` cannot be written, or "".
+static std::string whyNotWritable(const std::string &path) {
   struct stat st;
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode))
@@ -117,8 +118,20 @@ std::string ffnsupport::whyNotWritable(const std::string &path) {
   return "";
 }
 
-bool ffnsupport::sameFile(const std::string &a, const std::string &b) {
+/// Whether `a` and `b` name the same existing file (the same inode).
+static bool sameFile(const std::string &a, const std::string &b) {
   struct stat sa, sb;
   return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
          sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+std::string ffnsupport::outputProblem(const std::string &output,
+                                      const std::vector<std::string> &inputs) {
+  for (const std::string &in : inputs)
+    if (!in.empty() && sameFile(in, output))
+      return "the output '" + output + "' is the input '" + in +
+             "'; writing it would destroy it";
+  if (std::string why = whyNotWritable(output); !why.empty())
+    return "cannot write '" + output + "': " + why;
+  return "";
 }

@@ -85,30 +85,29 @@ int64_t normalize(int64_t axis, int64_t rank) {
 }
 
 /// An axis an operator reads from an attribute or from a constant operand,
-/// valid in [-r, r) for r the rank of operand `of` plus `extra` (Unsqueeze
-/// counts the axes it inserts).
+/// valid in [-r, r) for r the rank of operand 0 (plus, for Unsqueeze, the
+/// axes it inserts).
 struct AxisSource {
   llvm::StringLiteral op;
   llvm::StringLiteral attr; ///< "" when the axes are operand `operand`
   int operand;
   bool required;
   bool list; ///< several axes, each at most once
-  int of;
 };
 constexpr AxisSource kAxisSources[] = {
-    {"Concat", "axis", 0, true, false, 0},
-    {"CumSum", "", 1, false, false, 0},
-    {"Gather", "axis", 0, false, false, 0},
-    {"GatherElements", "axis", 0, false, false, 0},
-    {"LayerNormalization", "axis", 0, false, false, 0},
-    {"ReduceMax", "", 1, false, true, 0},
-    {"ReduceMean", "", 1, false, true, 0},
-    {"ReduceSum", "", 1, false, true, 0},
-    {"Slice", "", 3, false, true, 0},
-    {"Softmax", "axis", 0, false, false, 0},
-    {"Split", "axis", 0, false, false, 0},
-    {"Squeeze", "", 1, false, true, 0},
-    {"Unsqueeze", "", 1, false, true, 0},
+    {"Concat", "axis", 0, true, false},
+    {"CumSum", "", 1, false, false},
+    {"Gather", "axis", 0, false, false},
+    {"GatherElements", "axis", 0, false, false},
+    {"LayerNormalization", "axis", 0, false, false},
+    {"ReduceMax", "", 1, false, true},
+    {"ReduceMean", "", 1, false, true},
+    {"ReduceSum", "", 1, false, true},
+    {"Slice", "", 3, false, true},
+    {"Softmax", "axis", 0, false, false},
+    {"Split", "axis", 0, false, false},
+    {"Squeeze", "", 1, false, true},
+    {"Unsqueeze", "", 1, false, true},
 };
 
 } // namespace
@@ -140,7 +139,7 @@ std::string mlir::ffn::axisProblem(StringRef op, ValueRange inputs,
   for (const AxisSource &source : kAxisSources) {
     if (source.op != op)
       continue;
-    std::optional<int64_t> base = rankOf(source.of);
+    std::optional<int64_t> base = rankOf(0);
     if (!base)
       return "";
     SmallVector<int64_t> axes;

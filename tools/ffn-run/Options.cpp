@@ -279,16 +279,11 @@ std::string parse(int argc, char **argv, Options &options) {
                                     options.targets};
   for (const auto &input : options.inputs)
     reads.push_back(input.second);
-  for (const std::string *out : {&options.output, &options.profileJSON}) {
-    if (out->empty())
-      continue;
-    for (const std::string &in : reads)
-      if (!in.empty() && ffnsupport::sameFile(in, *out))
-        return "the output '" + *out + "' is the input '" + in +
-               "'; writing it would destroy it";
-    if (std::string why = ffnsupport::whyNotWritable(*out); !why.empty())
-      return "cannot write '" + *out + "': " + why;
-  }
+  for (const std::string *out : {&options.output, &options.profileJSON})
+    if (!out->empty())
+      if (std::string why = ffnsupport::outputProblem(*out, reads);
+          !why.empty())
+        return why;
   return "";
 }
 

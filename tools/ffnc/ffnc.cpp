@@ -455,15 +455,10 @@ std::vector<std::string> outputPaths() {
 }
 
 /// Refuses outputs that are one of `inputs` or cannot be written.
-int checkOutputs(llvm::ArrayRef<std::string> inputs) {
-  for (const std::string &out : outputPaths()) {
-    for (const std::string &in : inputs)
-      if (!in.empty() && ffnsupport::sameFile(in, out))
-        return fail("the output '" + out + "' is the input '" + in +
-                    "'; writing it would destroy it");
-    if (std::string why = ffnsupport::whyNotWritable(out); !why.empty())
-      return fail("cannot write '" + out + "': " + why);
-  }
+int checkOutputs(const std::vector<std::string> &inputs) {
+  for (const std::string &out : outputPaths())
+    if (std::string why = ffnsupport::outputProblem(out, inputs); !why.empty())
+      return fail(why);
   return 0;
 }
 

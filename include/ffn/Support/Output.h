@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace ffnsupport {
 
@@ -47,13 +48,12 @@ private:
 /// Writes `bytes` to `path` through an OutputFile.
 std::string writeFile(const std::string &path, const std::string &bytes);
 
-/// Why `path` cannot be written, or "": a folder, a missing folder, or a
-/// folder without write permission (a rename needs it for regular files).
-std::string whyNotWritable(const std::string &path);
-
-/// Whether `a` and `b` name the same existing file (the same inode), e.g.
-/// an output given as one of the inputs.
-bool sameFile(const std::string &a, const std::string &b);
+/// Why `output` must not be written before any work starts, or "": it is
+/// one of `inputs` (the same file: writing it would destroy it), a folder,
+/// or in a missing folder or one without write permission (a rename needs
+/// it).
+std::string outputProblem(const std::string &output,
+                          const std::vector<std::string> &inputs);
 
 } // namespace ffnsupport
 

@@ -3,6 +3,7 @@
 #include "ffn/Dialect/FFN/Utils/Evaluate.h"
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
 #include "ffn/Dialect/FFN/Utils/TensorAttr.h"
+#include "ffn/Support/Npy.h"
 
 #include "ONNXOps.h"
 
@@ -106,15 +107,15 @@ int64_t rowsOf(const Tensor &t) {
 
 /// Why x · W (+ bias) cannot be computed with these run-time shapes, or "":
 /// weights of dynamic type pass the verifier, and their data may not fit.
-std::string linearProblem(const Tensor &x, const Tensor &w, const Tensor *bias,
-                          bool transposed) {
-  if (x.rank() < 1 || w.rank() != 2)
+std::string linearProblem(llvm::ArrayRef<int64_t> input, const Tensor &w,
+                          const Tensor *bias, bool transposed) {
+  if (input.empty() || w.rank() != 2)
     return "expected a matrix weight, got " + w.shapeString();
   int64_t k = transposed ? w.dim(1) : w.dim(0);
   int64_t n = transposed ? w.dim(0) : w.dim(1);
-  if (x.dim(-1) != k)
-    return "the input " + x.shapeString() + " does not contract with the " +
-           "weight " + w.shapeString();
+  if (input.back() != k)
+    return "the input " + ffnsupport::shapeString(input.vec()) +
+           " does not contract with the weight " + w.shapeString();
   if (bias && (bias->rank() != 1 || bias->dim(0) != n))
     return "the bias " + bias->shapeString() + " does not match the weight " +
            w.shapeString();
@@ -135,18 +136,18 @@ template <typename OpTy>
 std::string mlpProblem(OpTy op, const Tensor &z,
                        llvm::function_ref<const Tensor *(Value)> get) {
   const Tensor &up = *get(op.getUpWeight());
-  std::string why = linearProblem(z, up, get(op.getUpBias()), false);
+  std::string why = linearProblem(z.shape(), up, get(op.getUpBias()), false);
   if (why.empty() && op.getGateWeight()) {
     const Tensor &gate = *get(op.getGateWeight());
-    why = linearProblem(z, gate, get(op.getGateBias()), false);
+    why = linearProblem(z.shape(), gate, get(op.getGateBias()), false);
     if (why.empty() && gate.shape() != up.shape())
       why = "the gate " + gate.shapeString() + " and up " + up.shapeString() +
             " weights differ";
   }
   if (why.empty() && up.rank() == 2) {
-    Tensor hidden(DType::F32, {0, up.dim(1)});
-    why = linearProblem(hidden, *get(op.getDownWeight()), get(op.getDownBias()),
-                        false);
+    // The down projection reads the hidden activations, up.dim(1) wide.
+    why = linearProblem({up.dim(1)}, *get(op.getDownWeight()),
+                        get(op.getDownBias()), false);
   }
   return why;
 }
@@ -406,7 +407,7 @@ mlir::ffn::ref::evaluateOp(Operation *op,
       })
       .Case([&](MatmulOp matmul) -> llvm::Expected<std::vector<Tensor>> {
         if (std::string why = linearProblem(
-                *get(matmul.getInput()), *get(matmul.getWeight()),
+                get(matmul.getInput())->shape(), *get(matmul.getWeight()),
                 get(matmul.getBias()), matmul.getTransposeWeight());
             !why.empty())
           return makeError("ffn.matmul: " + why);
