@@ -578,7 +578,13 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node,
                                       "inference before importing");
       inferred = std::move(*types);
     }
-    resultTypes.push_back((*inferred)[index]);
+    // Inferred extents come from data too: check them as declared ones.
+    RankedTensorType type = (*inferred)[index];
+    if (std::string why = shapeProblem(type.getShape(), /*dynamic=*/true);
+        !why.empty())
+      return error(node.name(), "output '" + name + "' of node '" +
+                                    node.name() + "' " + why);
+    resultTypes.push_back(type);
   }
   auto op = NodeOp::create(builder, nameLoc(node.name()), resultTypes, inputs,
                            node.op_type(), opset,

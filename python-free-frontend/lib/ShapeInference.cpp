@@ -6,6 +6,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::ffn;
@@ -273,8 +274,8 @@ mlir::ffn::inferResultTypes(StringRef op, ValueRange inputs,
         inferred = k;
       else if (d == kDynamic)
         allKnown = false;
-      else
-        known *= d;
+      else if (d < 0 || llvm::MulOverflow(known, d, known))
+        return failure(); // not a shape (found by fuzzing)
       shape.push_back(d == -1 ? kDynamic : d);
     }
     // The one -1 extent is known when everything else is.
