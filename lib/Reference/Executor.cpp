@@ -3,6 +3,8 @@
 #include "ffn/Reference/Executor.h"
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cblas.h>
@@ -89,16 +91,35 @@ Executor::run(llvm::ArrayRef<Tensor> inputs) {
   for (auto [arg, tensor] : llvm::zip(body.getArguments(), inputs))
     values[arg] = tensor;
 
+  // Kept constants are read where they are kept.
+  auto find = [&](Value v) -> const Tensor * {
+    if (constants)
+      if (auto kept = constants->find(v.getDefiningOp());
+          kept != constants->end())
+        return &kept->second;
+    return &values[v];
+  };
+
   for (Operation &op : body) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       std::vector<Tensor> results;
       for (Value v : ret.getOperands())
-        results.push_back(values[v]);
+        results.push_back(*find(v));
       return results;
+    }
+    if (constants && isa<arith::ConstantOp>(op)) {
+      auto [kept, fresh] = constants->try_emplace(&op);
+      if (fresh) {
+        auto results = evaluateOp(&op, {}, blasGemm);
+        if (!results)
+          return results.takeError();
+        kept->second = std::move(results->front());
+      }
+      continue;
     }
     std::vector<const Tensor *> operands;
     for (Value operand : op.getOperands())
-      operands.push_back(&values[operand]);
+      operands.push_back(find(operand));
     auto results = evaluateOp(&op, operands, blasGemm);
     if (!results) {
       std::string message = llvm::toString(results.takeError());

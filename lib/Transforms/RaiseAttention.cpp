@@ -344,8 +344,9 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
         kIn = kr;
       }
       auto attention = AttentionOp::create(
-          b, loc, qIn.getType(), qIn, kIn, v->split.flat, q->split.heads,
-          k->split.heads, APFloat(static_cast<float>(scale)), causal);
+          b, loc, qIn.getType(), qIn, kIn, v->split.flat, /*positions=*/Value(),
+          q->split.heads, k->split.heads, APFloat(static_cast<float>(scale)),
+          causal);
       ops.push_back(attention);
       if (reshapeAfter) {
         IRMapping mapping;

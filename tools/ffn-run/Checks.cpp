@@ -96,6 +96,70 @@ std::string checkOutput(const Options &options, const std::string &name,
   return error;
 }
 
+std::string checkTokens(const Options &options, const NpyArray &tokens,
+                        const std::vector<int64_t> &lengths, Verdict &verdict) {
+  std::printf("tokens: %s %s\n", dtypeName(tokens.dtype),
+              shapeString(tokens.shape).c_str());
+  if (!options.reference.empty()) {
+    NpyArray expected;
+    std::string error = readNpy(options.reference, expected);
+    if (!error.empty())
+      return "--reference: " + error;
+    if (expected.shape != tokens.shape || isFloat(expected.dtype))
+      return "reference tokens " + std::string(dtypeName(expected.dtype)) +
+             " " + shapeString(expected.shape) + " differ in shape from " +
+             shapeString(tokens.shape);
+    int64_t width = tokens.shape[1], total = 0, equal = 0;
+    std::vector<int64_t> got = tokens.toInts(), want = expected.toInts();
+    std::string first;
+    for (size_t b = 0; b < lengths.size(); ++b)
+      for (int64_t k = lengths[b]; k < width && want[b * width + k] != -1;
+           ++k, ++total) {
+        bool same = got[b * width + k] == want[b * width + k];
+        equal += same;
+        if (!same && first.empty())
+          first = "; first difference: sequence " + std::to_string(b) +
+                  ", new token " + std::to_string(k - lengths[b]);
+      }
+    double agreement = 100.0 * equal / std::max<int64_t>(total, 1);
+    verdict.checked = true;
+    verdict.passed &= total > 0 && agreement >= options.minTokenAgreement;
+    std::printf("new ids equal to the reference: %lld of %lld (%.2f%%, limit "
+                "%.2f%%)%s\n",
+                static_cast<long long>(equal), static_cast<long long>(total),
+                agreement, options.minTokenAgreement, first.c_str());
+  }
+  return options.output.empty() ? "" : writeNpy(options.output, tokens);
+}
+
+void printGenerationTimes(const std::vector<double> &firstToken,
+                          const std::vector<double> &steps, int64_t batch) {
+  auto percentile = [](std::vector<double> v, double p) {
+    if (v.empty())
+      return 0.0;
+    std::sort(v.begin(), v.end());
+    return v[static_cast<size_t>(p * (v.size() - 1) + 0.5)];
+  };
+  double total = 0;
+  for (double s : firstToken)
+    total += s;
+  for (double s : steps)
+    total += s;
+  std::printf("time to first token: median %.3f ms over %zu sequence(s)\n",
+              1e3 * percentile(firstToken, 0.5), firstToken.size());
+  if (!steps.empty()) {
+    double median = percentile(steps, 0.5);
+    std::printf("decode: median %.3f ms/token, p90 %.3f ms; %.1f tokens/s per "
+                "sequence\n",
+                1e3 * median, 1e3 * percentile(steps, 0.9), 1.0 / median);
+  }
+  int64_t tokens = static_cast<int64_t>(firstToken.size() + steps.size());
+  std::printf("generated %lld tokens for %lld sequence(s) in %.3f s: %.1f "
+              "tokens/s in total\n",
+              static_cast<long long>(tokens), static_cast<long long>(batch),
+              total, total > 0 ? tokens / total : 0.0);
+}
+
 int finish(const Verdict &verdict) {
   if (verdict.checked)
     std::printf("%s\n", verdict.passed ? "PASSED" : "FAILED");

@@ -29,6 +29,19 @@ std::string readRows(const Options &options, const std::string &path,
 std::string checkOutput(const Options &options, const std::string &name,
                         const ffnsupport::NpyArray &output, Verdict &verdict);
 
+/// Reports generated tokens (int64 [batch, width], prompt `lengths[b]` ids
+/// then new ones, right-padded with -1) and checks them as `options` ask:
+/// writes --output and counts the new ids equal to --reference's, which
+/// must reach --min-token-agreement. Returns why it cannot, or "".
+std::string checkTokens(const Options &options,
+                        const ffnsupport::NpyArray &tokens,
+                        const std::vector<int64_t> &lengths, Verdict &verdict);
+
+/// Prints time to first token (per sequence), the decode step's median and
+/// p90 and the tokens per second they give, from seconds measured.
+void printGenerationTimes(const std::vector<double> &firstToken,
+                          const std::vector<double> &steps, int64_t batch);
+
 /// Prints PASSED or FAILED when something was checked (ffn-run's last line)
 /// and returns ffn-run's exit code.
 int finish(const Verdict &verdict);

@@ -79,6 +79,22 @@ const OptionInfo kOptions[] = {
      "Largest tensor the reference executor may allocate (default: half "
      "the machine's memory)",
      Scope::Interpreted, &Options::maxMemory},
+    {"generate", "n",
+     "Generate N tokens greedily after each prompt (--input input_ids= an "
+     "int64 [batch, length] array, rows right-padded with -1); --output "
+     "gets prompt and new ids, --reference is compared id by id",
+     Scope::Interpreted, &Options::generate},
+    {"max-context", "n",
+     "With --generate: positions the KV cache holds (default: the longest "
+     "prompt plus N)",
+     Scope::Interpreted, &Options::maxContext},
+    {"no-kv-cache", nullptr,
+     "With --generate: rerun the whole sequence for every token instead "
+     "of using a KV cache (the oracle for the cache)",
+     Scope::Interpreted, &Options::noKVCache},
+    {"min-token-agreement", "percent",
+     "With --generate and --reference: new ids that must match",
+     Scope::Interpreted, &Options::minTokenAgreement},
     {"bench", nullptr,
      "Measure the latency of a run with CUDA events and print percentiles",
      Scope::Compiled, &Options::bench},
@@ -273,6 +289,19 @@ std::string parse(int argc, char **argv, Options &options) {
     return "--iterations must be >= 1 and --warmup >= 0";
   if (options.maxMemory < 0)
     return "--max-memory must be positive";
+  bool generating = options.generate != -1;
+  if (generating && options.generate < 1)
+    return "--generate must be >= 1";
+  for (const OptionInfo *option : given)
+    for (const char *name :
+         {"max-context", "no-kv-cache", "min-token-agreement"})
+      if (!generating && std::strcmp(option->name, name) == 0)
+        return std::string("--") + name + " goes with --generate";
+  if (generating && (options.perRow || !options.targets.empty()))
+    return "--generate runs each prompt on its own; --per-row and "
+           "--targets do not apply";
+  if (options.maxContext != -1 && options.maxContext < 1)
+    return "--max-context must be >= 1";
   // Outputs are checked before any run: never one of the inputs, and
   // writable.
   std::vector<std::string> reads = {options.model, options.reference,

@@ -29,6 +29,12 @@ struct Options {
   bool perRow = false;
   int64_t firstRows = -1;
   bool plain = false;
+  /// Tokens to generate per prompt; -1: run the forward once.
+  int64_t generate = -1;
+  /// -1: the longest prompt plus --generate.
+  int64_t maxContext = -1;
+  bool noKVCache = false;
+  double minTokenAgreement = 100;
   /// GiB; 0: the reference executor's default budget.
   double maxMemory = 0;
   bool bench = false, noGraph = false, profile = false;

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <functional>
+#include <optional>
 
 namespace mlir::ffn::ref {
 
@@ -36,6 +37,10 @@ public:
   using Hook = std::function<void(Operation *, llvm::ArrayRef<const Tensor *>,
                                   llvm::MutableArrayRef<Tensor>)>;
   void setHook(Hook hook) { this->hook = std::move(hook); }
+
+  /// Keeps constants converted from the IR between runs: faster for many
+  /// small runs (generation), at the memory of every weight in fp32.
+  void keepConstants() { constants.emplace(); }
 
   /// Checks `inputs` against the function's arguments (count, dtype, rank and
   /// static extents), naming the argument on error.
@@ -56,6 +61,7 @@ public:
 private:
   mutable func::FuncOp func;
   Hook hook;
+  std::optional<llvm::DenseMap<Operation *, Tensor>> constants;
 };
 
 } // namespace mlir::ffn::ref

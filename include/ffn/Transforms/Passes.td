@@ -71,6 +71,36 @@ def FFNFusion : Pass<"ffn-fusion", "ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def FFNKVCache : Pass<"ffn-kv-cache", "func::FuncOp"> {
+  let summary = "Rewrite a plain forward into one step of cached generation";
+  let description = [{
+    Turns a decoder's plain forward (token ids `[batch, seq]` in, logits
+    out, no cache) into a step that processes `seq` new tokens per sequence
+    at given positions against a KV cache: prefill is a step from position
+    0, decode a step of one token. The function gains the arguments
+    `position_ids` (i64 `[batch, seq]`, right after the token ids) and, per
+    attention in program order, `cache.N.key` and `cache.N.value`
+    (`[batch, max-context, kv_heads · head_dim]`); it returns the updated
+    caches after output 0, in the same order. Each `ffn.attention` writes
+    its keys and values (after RoPE) with `ffn.cache_write` and attends over
+    the cache up to each query's position. Layers without attention get no
+    cache.
+
+    Tensors that the forward computes from the sequence length alone (RoPE's
+    cos and sin, learned position embeddings) become tables of
+    `max-context` rows, evaluated once, and are looked up by position. Each
+    must be `[1, seq, d]`, and row s must not depend on the length
+    (checked by evaluating at several lengths). Models with other inputs,
+    non-causal attention or other uses of the length are refused with an
+    error that names the culprit.
+  }];
+  let options = [
+    Option<"maxContext", "max-context", "int64_t", "0",
+           "Tokens per sequence that the cache holds">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def FFNHorizontalFusion : Pass<"ffn-horizontal-fusion", "func::FuncOp"> {
   let summary = "Merge weight matmuls that share one input";
   let description = [{

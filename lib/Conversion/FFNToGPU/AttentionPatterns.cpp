@@ -22,6 +22,9 @@ struct AttentionLowering : GPUPattern<AttentionOp> {
   LogicalResult
   matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (op.getPositions())
+      return refuse(op, "attention over a KV cache does not run on the GPU; "
+                        "generate with ffn-run --device=cpu");
     PlanBuilder b(rewriter, op, state);
     FailureOr<int64_t> f = b.deviceResult(op.getResult());
     if (failed(f))

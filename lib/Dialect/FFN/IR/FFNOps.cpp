@@ -290,10 +290,23 @@ LogicalResult AttentionOp::verify() {
   if (!dimsAgree(k.getDimSize(0), q.getDimSize(0)) ||
       !dimsAgree(v.getDimSize(0), q.getDimSize(0)))
     return emitOpError("query, key and value must have the same batch size");
-  if (!dimsAgree(k.getDimSize(1), q.getDimSize(1)) ||
-      !dimsAgree(v.getDimSize(1), q.getDimSize(1)))
+  if (Value positions = getPositions()) {
+    if (!getCausal())
+      return emitOpError("attention over a cache (with positions) must be "
+                         "causal");
+    RankedTensorType p = tensorType(positions);
+    if (p.getRank() != 2 || !dimsAgree(p.getDimSize(0), q.getDimSize(0)) ||
+        !dimsAgree(p.getDimSize(1), q.getDimSize(1)))
+      return emitOpError() << "positions must be [batch, seq] of the query, "
+                              "got "
+                           << p;
+    if (k.isDynamicDim(1))
+      return emitOpError("the cache length (key dimension 1) must be static");
+  } else if (!dimsAgree(k.getDimSize(1), q.getDimSize(1)) ||
+             !dimsAgree(v.getDimSize(1), q.getDimSize(1))) {
     return emitOpError(
         "query, key and value must have the same sequence length");
+  }
   if (k != v)
     return emitOpError() << "key type " << k << " differs from value type "
                          << v;
@@ -307,6 +320,37 @@ LogicalResult AttentionOp::verify() {
   if (!dimsAgree(k.getDimSize(2), expectedKV))
     return emitOpError() << "key width " << k.getDimSize(2)
                          << " must be num_kv_heads * head_dim = " << expectedKV;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CacheWriteOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CacheWriteOp::verify() {
+  RankedTensorType cache = tensorType(getCache());
+  RankedTensorType value = tensorType(getValue());
+  RankedTensorType positions = tensorType(getPositions());
+  if (cache.getRank() != 3 || cache.isDynamicDim(1))
+    return emitOpError() << "cache must be [batch, context, width] with a "
+                            "static context, got "
+                         << cache;
+  if (value.getRank() != 3)
+    return emitOpError() << "value must be [batch, seq, width], got " << value;
+  if (value.getElementType() != cache.getElementType())
+    return emitOpError() << "value element type " << value.getElementType()
+                         << " differs from the cache element type "
+                         << cache.getElementType();
+  if (!dimsAgree(value.getDimSize(0), cache.getDimSize(0)) ||
+      !dimsAgree(value.getDimSize(2), cache.getDimSize(2)))
+    return emitOpError() << "value " << value
+                         << " does not match the batch and width of the cache "
+                         << cache;
+  if (positions.getRank() != 2 ||
+      !dimsAgree(positions.getDimSize(0), value.getDimSize(0)) ||
+      !dimsAgree(positions.getDimSize(1), value.getDimSize(1)))
+    return emitOpError() << "positions must be [batch, seq] of the value, got "
+                         << positions;
   return success();
 }
 

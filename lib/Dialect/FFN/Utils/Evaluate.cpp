@@ -131,6 +131,21 @@ std::string normProblem(const Tensor &x, const Tensor &g, const Tensor *b) {
   return "";
 }
 
+/// Why `positions` cannot index a cache of `context` rows for a [batch,
+/// seq] block of new tokens, or "".
+std::string positionsProblem(const Tensor &positions, int64_t batch,
+                             int64_t seq, int64_t context) {
+  if (positions.rank() != 2 || positions.dim(0) != batch ||
+      positions.dim(1) != seq)
+    return "positions " + positions.shapeString() + " are not [" +
+           std::to_string(batch) + ", " + std::to_string(seq) + "]";
+  for (int64_t k = 0; k < positions.numElements(); ++k)
+    if (positions.getInt(k) < 0 || positions.getInt(k) >= context)
+      return "position " + std::to_string(positions.getInt(k)) +
+             " is outside the cache [0, " + std::to_string(context) + ")";
+  return "";
+}
+
 /// linearProblem() of each of the MLP's projections, chained.
 template <typename OpTy>
 std::string mlpProblem(OpTy op, const Tensor &z,
@@ -239,39 +254,91 @@ Tensor mlp(OpTy op, const Tensor &z,
                 gemm);
 }
 
+/// Attention of `q` over `k` and `v`, whose rows per batch are `keys`.
+/// Query (b, i) sees the first `visible(b, i)` keys of its sequence, and no
+/// more than keyRows(b) are ever visible in batch b.
 Tensor attention(AttentionOp op, const Tensor &q, const Tensor &k,
-                 const Tensor &v, GemmFn gemm) {
+                 const Tensor &v, int64_t keys,
+                 llvm::function_ref<int64_t(int64_t b)> keyRows,
+                 llvm::function_ref<int64_t(int64_t b, int64_t i)> visible,
+                 GemmFn gemm) {
   int64_t batch = q.dim(0), seq = q.dim(1);
   int64_t heads = op.getNumHeads(), kvHeads = op.getNumKvHeads();
   int64_t d = q.dim(2) / heads, group = heads / kvHeads;
   int64_t qStride = heads * d, kvStride = kvHeads * d;
   float scale = op.getScale().convertToFloat();
   Tensor out(DType::F32, std::vector<int64_t>(q.shape()));
-  std::vector<float> scores(seq * seq);
-  for (int64_t b = 0; b < batch; ++b)
+  std::vector<float> scores;
+  for (int64_t b = 0; b < batch; ++b) {
+    int64_t rows = keyRows(b);
+    scores.resize(seq * rows);
     for (int64_t h = 0; h < heads; ++h) {
       int64_t kvh = h / group;
       const float *qh = q.f().data() + b * seq * qStride + h * d;
-      const float *kh = k.f().data() + b * seq * kvStride + kvh * d;
-      const float *vh = v.f().data() + b * seq * kvStride + kvh * d;
+      const float *kh = k.f().data() + b * keys * kvStride + kvh * d;
+      const float *vh = v.f().data() + b * keys * kvStride + kvh * d;
       float *oh = out.f().data() + b * seq * qStride + h * d;
-      gemm(false, true, seq, seq, d, scale, qh, qStride, kh, kvStride, 0.0f,
-           scores.data(), seq);
+      gemm(false, true, seq, rows, d, scale, qh, qStride, kh, kvStride, 0.0f,
+           scores.data(), rows);
       for (int64_t i = 0; i < seq; ++i) {
-        float *row = scores.data() + i * seq;
-        int64_t visible = op.getCausal() ? i + 1 : seq;
+        float *row = scores.data() + i * rows;
+        int64_t seen = visible(b, i);
         double maxValue = -std::numeric_limits<double>::infinity();
-        for (int64_t j = 0; j < visible; ++j)
+        for (int64_t j = 0; j < seen; ++j)
           maxValue = std::max<double>(maxValue, row[j]);
         double sum = 0;
-        for (int64_t j = 0; j < visible; ++j)
+        for (int64_t j = 0; j < seen; ++j)
           sum += std::exp(row[j] - maxValue);
-        for (int64_t j = 0; j < seq; ++j)
-          row[j] = j < visible ? std::exp(row[j] - maxValue) / sum : 0.0f;
+        for (int64_t j = 0; j < rows; ++j)
+          row[j] = j < seen ? std::exp(row[j] - maxValue) / sum : 0.0f;
       }
-      gemm(false, false, seq, d, seq, 1.0f, scores.data(), seq, vh, kvStride,
+      gemm(false, false, seq, d, rows, 1.0f, scores.data(), rows, vh, kvStride,
            0.0f, oh, qStride);
     }
+  }
+  return out;
+}
+
+/// Attention of the new tokens over a cache that holds them (`positions`
+/// set): query (b, i) sees cache rows up to positions[b, i].
+llvm::Expected<Tensor> cachedAttention(AttentionOp op, const Tensor &q,
+                                       const Tensor &k, const Tensor &v,
+                                       const Tensor &positions, GemmFn gemm) {
+  int64_t context = k.dim(1), seq = q.dim(1);
+  if (std::string why = positionsProblem(positions, q.dim(0), seq, context);
+      !why.empty())
+    return makeError(why);
+  auto position = [&](int64_t b, int64_t i) {
+    return positions.getInt(b * seq + i);
+  };
+  return attention(
+      op, q, k, v, context,
+      [&](int64_t b) {
+        int64_t last = -1;
+        for (int64_t i = 0; i < seq; ++i)
+          last = std::max(last, position(b, i));
+        return last + 1;
+      },
+      [&](int64_t b, int64_t i) { return position(b, i) + 1; }, gemm);
+}
+
+/// The cache with row positions[b, s] of sequence b replaced by value[b, s].
+llvm::Expected<Tensor> cacheWrite(const Tensor &value, const Tensor &cache,
+                                  const Tensor &positions) {
+  int64_t batch = value.dim(0), seq = value.dim(1), width = value.dim(2);
+  if (cache.rank() != 3 || cache.dim(0) != batch || cache.dim(2) != width)
+    return makeError("value " + value.shapeString() +
+                     " does not fit the cache " + cache.shapeString());
+  int64_t context = cache.dim(1);
+  if (std::string why = positionsProblem(positions, batch, seq, context);
+      !why.empty())
+    return makeError(why);
+  Tensor out = cache;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t s = 0; s < seq; ++s)
+      std::copy_n(value.f().begin() + (b * seq + s) * width, width,
+                  out.f().begin() +
+                      (b * context + positions.getInt(b * seq + s)) * width);
   return out;
 }
 
@@ -448,9 +515,29 @@ mlir::ffn::ref::evaluateOp(Operation *op,
       .Case([&](ActivationOp op) {
         return finish(activation(op.getKind(), *get(op.getInput())));
       })
-      .Case([&](AttentionOp op) {
-        return finish(attention(op, *get(op.getQuery()), *get(op.getKey()),
-                                *get(op.getValue()), gemm));
+      .Case([&](AttentionOp op) -> llvm::Expected<std::vector<Tensor>> {
+        const Tensor &q = *get(op.getQuery()), &k = *get(op.getKey()),
+                     &v = *get(op.getValue());
+        if (Value positions = op.getPositions()) {
+          auto out = cachedAttention(op, q, k, v, *get(positions), gemm);
+          if (!out)
+            return makeError("ffn.attention: " +
+                             llvm::toString(out.takeError()));
+          return finish(std::move(*out));
+        }
+        int64_t seq = q.dim(1);
+        bool causal = op.getCausal();
+        return finish(attention(
+            op, q, k, v, seq, [&](int64_t) { return seq; },
+            [&](int64_t, int64_t i) { return causal ? i + 1 : seq; }, gemm));
+      })
+      .Case([&](CacheWriteOp op) -> llvm::Expected<std::vector<Tensor>> {
+        auto out = cacheWrite(*get(op.getValue()), *get(op.getCache()),
+                              *get(op.getPositions()));
+        if (!out)
+          return makeError("ffn.cache_write: " +
+                           llvm::toString(out.takeError()));
+        return finish(std::move(*out));
       })
       .Case([&](RoPEOp op) {
         return finish(

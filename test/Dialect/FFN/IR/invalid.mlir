@@ -505,3 +505,67 @@ func.func @node_opset(%x: tensor<4xf32>) {
   %0 = ffn.node "Relu"(%x) opset 0 {} : (tensor<4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @cache_not_causal(%q: tensor<1x?x64xf32>, %c: tensor<1x16x32xf32>, %p: tensor<1x?xi64>) {
+  // expected-error @+1 {{'ffn.attention' op attention over a cache (with positions) must be causal}}
+  %0 = ffn.attention %q, %c, %c positions(%p : tensor<1x?xi64>) heads(4, 2) scale 0.25 : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
+  return
+}
+
+// -----
+
+func.func @cache_positions_shape(%q: tensor<1x4x64xf32>, %c: tensor<1x16x32xf32>, %p: tensor<1x3xi64>) {
+  // expected-error @+1 {{'ffn.attention' op positions must be [batch, seq] of the query, got 'tensor<1x3xi64>'}}
+  %0 = ffn.attention %q, %c, %c positions(%p : tensor<1x3xi64>) heads(4, 2) scale 0.25 causal : tensor<1x4x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
+  return
+}
+
+// -----
+
+func.func @cache_dynamic_context(%q: tensor<1x?x64xf32>, %c: tensor<1x?x32xf32>, %p: tensor<1x?xi64>) {
+  // expected-error @+1 {{'ffn.attention' op the cache length (key dimension 1) must be static}}
+  %0 = ffn.attention %q, %c, %c positions(%p : tensor<1x?xi64>) heads(4, 2) scale 0.25 causal : tensor<1x?x64xf32>, tensor<1x?x32xf32>, tensor<1x?x32xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_rank(%k: tensor<1x?x32xf32>, %c: tensor<16x32xf32>, %p: tensor<1x?xi64>) {
+  // expected-error @+1 {{'ffn.cache_write' op cache must be [batch, context, width] with a static context, got 'tensor<16x32xf32>'}}
+  %0 = ffn.cache_write %k into %c at %p : tensor<1x?x32xf32> into tensor<16x32xf32>, tensor<1x?xi64>
+  return
+}
+
+// -----
+
+func.func @cache_write_value_rank(%k: tensor<?x32xf32>, %c: tensor<1x16x32xf32>, %p: tensor<1x?xi64>) {
+  // expected-error @+1 {{'ffn.cache_write' op value must be [batch, seq, width], got 'tensor<?x32xf32>'}}
+  %0 = ffn.cache_write %k into %c at %p : tensor<?x32xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>
+  return
+}
+
+// -----
+
+func.func @cache_write_element(%k: tensor<1x?x32xbf16>, %c: tensor<1x16x32xf32>, %p: tensor<1x?xi64>) {
+  // expected-error @+1 {{'ffn.cache_write' op value element type 'bf16' differs from the cache element type 'f32'}}
+  %0 = ffn.cache_write %k into %c at %p : tensor<1x?x32xbf16> into tensor<1x16x32xf32>, tensor<1x?xi64>
+  return
+}
+
+// -----
+
+func.func @cache_write_width(%k: tensor<1x?x64xf32>, %c: tensor<1x16x32xf32>, %p: tensor<1x?xi64>) {
+  // expected-error @+1 {{'ffn.cache_write' op value 'tensor<1x?x64xf32>' does not match the batch and width of the cache 'tensor<1x16x32xf32>'}}
+  %0 = ffn.cache_write %k into %c at %p : tensor<1x?x64xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>
+  return
+}
+
+// -----
+
+func.func @cache_write_positions(%k: tensor<1x4x32xf32>, %c: tensor<1x16x32xf32>, %p: tensor<1x5xi64>) {
+  // expected-error @+1 {{'ffn.cache_write' op positions must be [batch, seq] of the value, got 'tensor<1x5xi64>'}}
+  %0 = ffn.cache_write %k into %c at %p : tensor<1x4x32xf32> into tensor<1x16x32xf32>, tensor<1x5xi64>
+  return
+}

@@ -202,24 +202,60 @@ def FFN_AttentionOp : FFN_Op<"attention", [Pure, AllTypesMatch<["query", "output
     are `scale · q·kᵀ`, masked to `j ≤ i` when `causal` is set, then
     softmax-normalized. The output has the layout of `query`.
 
+    With `positions` (`[batch, seq]`, from `ffn-kv-cache`), `key` and
+    `value` are caches `[batch, context, num_kv_heads · head_dim]` that
+    already hold the new tokens, and query `(b, s)` attends to cache rows
+    `j ≤ positions[b, s]`; `causal` must be set.
+
     ```mlir
     %o = ffn.attention %q, %k, %v heads(4, 2) scale 2.500000e-01 causal
         : tensor<1x?x64xf32>, tensor<1x?x32xf32>, tensor<1x?x32xf32>
+    %c = ffn.attention %q, %kc, %vc positions(%pos : tensor<1x?xi64>)
+        heads(4, 2) scale 2.500000e-01 causal
+        : tensor<1x?x64xf32>, tensor<1x64x32xf32>, tensor<1x64x32xf32>
     ```
   }];
   let arguments = (ins FFN_FloatTensor:$query, FFN_FloatTensor:$key,
                        FFN_FloatTensor:$value,
+                       Optional<FFN_IndexTensor>:$positions,
                        ConfinedAttr<I64Attr, [IntPositive]>:$num_heads,
                        ConfinedAttr<I64Attr, [IntPositive]>:$num_kv_heads,
                        F32Attr:$scale, UnitAttr:$causal);
   let results = (outs FFN_FloatTensor:$output);
   let assemblyFormat = [{
-    $query `,` $key `,` $value `heads` `(` $num_heads `,` $num_kv_heads `)`
+    $query `,` $key `,` $value
+    (`positions` `(` $positions^ `:` type($positions) `)`)?
+    `heads` `(` $num_heads `,` $num_kv_heads `)`
     `scale` $scale (`causal` $causal^)? attr-dict
     `:` type($query) `,` type($key) `,` type($value)
   }];
   let extraClassDeclaration = [{
     int64_t getHeadDim();
+  }];
+  let hasVerifier = 1;
+}
+
+def FFN_CacheWriteOp : FFN_Op<"cache_write",
+    [Pure, AllTypesMatch<["cache", "output"]>]> {
+  let summary = "Write new keys or values into a KV cache";
+  let description = [{
+    `cache` is `[batch, context, width]`, `value` `[batch, seq, width]` and
+    `positions` `[batch, seq]`. The result is `cache` with row
+    `positions[b, s]` of sequence `b` replaced by `value[b, s]`; positions
+    outside `[0, context)` are a runtime error in the executors. The GPU
+    lowering writes in place.
+
+    ```mlir
+    %kc1 = ffn.cache_write %k into %kc at %pos
+        : tensor<1x?x32xf32> into tensor<1x64x32xf32>, tensor<1x?xi64>
+    ```
+  }];
+  let arguments = (ins FFN_FloatTensor:$value, FFN_FloatTensor:$cache,
+                       FFN_IndexTensor:$positions);
+  let results = (outs FFN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $value `into` $cache `at` $positions attr-dict
+    `:` type($value) `into` type($cache) `,` type($positions)
   }];
   let hasVerifier = 1;
 }
