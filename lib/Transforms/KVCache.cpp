@@ -156,6 +156,7 @@ struct KVCachePass : public ffn::impl::FFNKVCacheBase<KVCachePass> {
 
     OpBuilder b(func.getContext());
     int64_t context = maxContext;
+    llvm::MapVector<Value, Value> constants;
     for (auto [index, tabulated] : llvm::enumerate(tables)) {
       Value value = tabulated;
       auto type = cast<RankedTensorType>(value.getType());
@@ -187,18 +188,49 @@ struct KVCachePass : public ffn::impl::FFNKVCacheBase<KVCachePass> {
                  << shorter << " and " << context
                  << " tokens; generation cannot look it up by position";
       }
-      Value pos = positions(func);
       b.setInsertionPointAfter(def);
       auto tableType = RankedTensorType::get({context, type.getDimSize(2)},
                                              type.getElementType());
-      auto constant = arith::ConstantOp::create(
+      constants[value] = arith::ConstantOp::create(
           b, value.getLoc(),
           ref::tensorToAttr(*table, tableType,
                             llvm::formatv("positions.{0}", index).str()));
-      auto lookup = EmbeddingOp::create(b, value.getLoc(), type, constant, pos);
+    }
+    return lookUpTables(func, constants);
+  }
+
+  /// RoPE reads its tables at the positions itself; other uses of a table
+  /// look it up with ffn.embedding.
+  LogicalResult lookUpTables(func::FuncOp func,
+                             const llvm::MapVector<Value, Value> &constants) {
+    if (constants.empty())
+      return success();
+    Value pos = positions(func);
+    OpBuilder b(func.getContext());
+    SmallVector<RoPEOp> ropes;
+    func.walk([&](RoPEOp op) {
+      if (constants.count(op.getCos()) && constants.count(op.getSin()))
+        ropes.push_back(op);
+    });
+    for (RoPEOp op : ropes) {
+      b.setInsertionPoint(op);
+      auto rope = RoPEOp::create(b, op.getLoc(), op.getType(), op.getInput(),
+                                 constants.lookup(op.getCos()),
+                                 constants.lookup(op.getSin()), pos);
+      if (failed(mlir::verify(rope)))
+        return failure();
+      op.replaceAllUsesWith(rope.getOutput());
+      op.erase();
+    }
+    for (auto [value, constant] : constants) {
+      if (value.use_empty())
+        continue;
+      b.setInsertionPointAfter(constant.getDefiningOp());
+      auto lookup = EmbeddingOp::create(b, value.getLoc(), value.getType(),
+                                        constant, pos);
       if (failed(mlir::verify(lookup)))
         return failure();
-      value.replaceAllUsesExcept(lookup, lookup);
+      value.replaceAllUsesWith(lookup.getOutput());
     }
     return success();
   }

@@ -337,8 +337,10 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
       Value qIn = q->split.flat, kIn = k->split.flat;
       SmallVector<Operation *> ops;
       if (q->cos) {
-        auto qr = RoPEOp::create(b, loc, qIn.getType(), qIn, q->cos, q->sin);
-        auto kr = RoPEOp::create(b, loc, kIn.getType(), kIn, k->cos, k->sin);
+        auto qr = RoPEOp::create(b, loc, qIn.getType(), qIn, q->cos, q->sin,
+                                 /*positions=*/Value());
+        auto kr = RoPEOp::create(b, loc, kIn.getType(), kIn, k->cos, k->sin,
+                                 /*positions=*/Value());
         ops = {qr, kr};
         qIn = qr;
         kIn = kr;

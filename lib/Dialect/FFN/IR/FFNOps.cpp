@@ -381,6 +381,19 @@ LogicalResult RoPEOp::verify() {
   if (!ShapedType::isDynamic(width) && width % headDim != 0)
     return emitOpError() << "input width " << width
                          << " is not a multiple of head_dim " << headDim;
+  if (Value positions = getPositions()) {
+    RankedTensorType p = tensorType(positions);
+    if (cos.getRank() != 2)
+      return emitOpError() << "with positions, cos and sin must be tables "
+                              "[context, head_dim], got "
+                           << cos;
+    if (p.getRank() != 2 || !dimsAgree(p.getDimSize(0), x.getDimSize(0)) ||
+        !dimsAgree(p.getDimSize(1), x.getDimSize(1)))
+      return emitOpError() << "positions must be [batch, seq] of the input, "
+                              "got "
+                           << p;
+    return success();
+  }
   if (!dimsAgree(cos.getShape()[cos.getRank() - 2], x.getDimSize(1)))
     return emitOpError("cos and sin must have the input's sequence length");
   if (cos.getRank() == 3 && cos.getDimSize(0) != 1 &&

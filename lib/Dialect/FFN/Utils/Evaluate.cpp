@@ -342,14 +342,15 @@ llvm::Expected<Tensor> cacheWrite(const Tensor &value, const Tensor &cache,
   return out;
 }
 
-Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin) {
+/// Rotary embedding; token (b, s) uses table row `row(b, s)`.
+Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin,
+            llvm::function_ref<int64_t(int64_t b, int64_t s)> row) {
   int64_t batch = x.dim(0), seq = x.dim(1), d = cos.dim(-1);
   int64_t heads = x.dim(2) / d, half = d / 2;
-  bool perBatch = cos.rank() == 3 && cos.dim(0) != 1;
   Tensor out(DType::F32, std::vector<int64_t>(x.shape()));
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t s = 0; s < seq; ++s) {
-      int64_t table = ((perBatch ? b : 0) * seq + s) * d;
+      int64_t table = row(b, s) * d;
       for (int64_t h = 0; h < heads; ++h) {
         int64_t at = (b * seq + s) * x.dim(2) + h * d;
         for (int64_t j = 0; j < d; ++j) {
@@ -539,9 +540,24 @@ mlir::ffn::ref::evaluateOp(Operation *op,
                            llvm::toString(out.takeError()));
         return finish(std::move(*out));
       })
-      .Case([&](RoPEOp op) {
+      .Case([&](RoPEOp op) -> llvm::Expected<std::vector<Tensor>> {
+        const Tensor &x = *get(op.getInput()), &cos = *get(op.getCos());
+        int64_t seq = x.dim(1);
+        if (Value positions = op.getPositions()) {
+          const Tensor &p = *get(positions);
+          if (std::string why = positionsProblem(p, x.dim(0), seq, cos.dim(0));
+              !why.empty())
+            return makeError("ffn.rope: " + why);
+          return finish(
+              rope(x, cos, *get(op.getSin()), [&](int64_t b, int64_t s) {
+                return p.getInt(b * seq + s);
+              }));
+        }
+        bool perBatch = cos.rank() == 3 && cos.dim(0) != 1;
         return finish(
-            rope(*get(op.getInput()), *get(op.getCos()), *get(op.getSin())));
+            rope(x, cos, *get(op.getSin()), [&](int64_t b, int64_t s) {
+              return (perBatch ? b : 0) * seq + s;
+            }));
       })
       .Case([&](EmbeddingOp op) -> llvm::Expected<std::vector<Tensor>> {
         const Tensor &table = *get(op.getTable()), &ids = *get(op.getIds());

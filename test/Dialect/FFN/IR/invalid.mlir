@@ -569,3 +569,19 @@ func.func @cache_write_positions(%k: tensor<1x4x32xf32>, %c: tensor<1x16x32xf32>
   %0 = ffn.cache_write %k into %c at %p : tensor<1x4x32xf32> into tensor<1x16x32xf32>, tensor<1x5xi64>
   return
 }
+
+// -----
+
+func.func @rope_positions_not_table(%x: tensor<1x?x64xf32>, %c: tensor<1x16x16xf32>, %p: tensor<1x?xi64>) {
+  // expected-error @+1 {{'ffn.rope' op with positions, cos and sin must be tables [context, head_dim], got 'tensor<1x16x16xf32>'}}
+  %0 = ffn.rope %x, %c, %c positions(%p : tensor<1x?xi64>) : tensor<1x?x64xf32>, tensor<1x16x16xf32>
+  return
+}
+
+// -----
+
+func.func @rope_positions_shape(%x: tensor<1x4x64xf32>, %c: tensor<16x16xf32>, %p: tensor<2x4xi64>) {
+  // expected-error @+1 {{'ffn.rope' op positions must be [batch, seq] of the input, got 'tensor<2x4xi64>'}}
+  %0 = ffn.rope %x, %c, %c positions(%p : tensor<2x4xi64>) : tensor<1x4x64xf32>, tensor<16x16xf32>
+  return
+}

@@ -77,10 +77,12 @@ func.func @node(%x: tensor<1x4x?x?xf32>, %s: tensor<2xi64>) -> (tensor<1x4x?x?xf
 }
 
 // CHECK-LABEL: func @kv_cache
-func.func @kv_cache(%q: tensor<1x?x64xf32>, %k: tensor<1x?x32xf32>, %cache: tensor<1x16x32xf32>, %pos: tensor<1x?xi64>) -> tensor<1x?x64xf32> {
+func.func @kv_cache(%q: tensor<1x?x64xf32>, %k: tensor<1x?x32xf32>, %cache: tensor<1x16x32xf32>, %pos: tensor<1x?xi64>, %table: tensor<16x16xf32>) -> tensor<1x?x64xf32> {
   // CHECK: ffn.cache_write %{{.*}} into %{{.*}} at %{{.*}} : tensor<1x?x32xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>
   %0 = ffn.cache_write %k into %cache at %pos : tensor<1x?x32xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>
   // CHECK: ffn.attention %{{.*}}, %{{.*}}, %{{.*}} positions(%{{.*}} : tensor<1x?xi64>) heads(4, 2) scale 2.500000e-01 causal : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
   %1 = ffn.attention %q, %0, %0 positions(%pos : tensor<1x?xi64>) heads(4, 2) scale 0.25 causal : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
+  // CHECK: ffn.rope %{{.*}}, %{{.*}}, %{{.*}} positions(%{{.*}} : tensor<1x?xi64>) : tensor<1x?x64xf32>, tensor<16x16xf32>
+  %2 = ffn.rope %q, %table, %table positions(%pos : tensor<1x?xi64>) : tensor<1x?x64xf32>, tensor<16x16xf32>
   return %1 : tensor<1x?x64xf32>
 }

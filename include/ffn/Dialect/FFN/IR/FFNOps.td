@@ -268,17 +268,25 @@ def FFN_RoPEOp : FFN_Op<"rope", [Pure, AllTypesMatch<["input", "output"]>,
     `[seq, head_dim]` or `[batch | 1, seq, head_dim]`. Per head, with
     `x = [x1, x2]` split in halves:
     `output = x ⊙ cos + [-x2, x1] ⊙ sin` (the Llama/GPT-NeoX convention).
+    With `positions` (`[batch, seq]`, from `ffn-kv-cache`), `cos` and `sin`
+    are tables `[context, head_dim]` and token `(b, s)` uses row
+    `positions[b, s]`.
 
     ```mlir
     %y = ffn.rope %q, %cos, %sin
         : tensor<1x?x64xf32>, tensor<1x?x16xf32>
+    %z = ffn.rope %q, %cos_table, %sin_table positions(%pos : tensor<1x?xi64>)
+        : tensor<1x?x64xf32>, tensor<4096x16xf32>
     ```
   }];
   let arguments = (ins FFN_FloatTensor:$input, FFN_FloatTensor:$cos,
-                       FFN_FloatTensor:$sin);
+                       FFN_FloatTensor:$sin,
+                       Optional<FFN_IndexTensor>:$positions);
   let results = (outs FFN_FloatTensor:$output);
   let assemblyFormat = [{
-    $input `,` $cos `,` $sin attr-dict `:` type($input) `,` type($cos)
+    $input `,` $cos `,` $sin
+    (`positions` `(` $positions^ `:` type($positions) `)`)?
+    attr-dict `:` type($input) `,` type($cos)
   }];
   let hasVerifier = 1;
 }
