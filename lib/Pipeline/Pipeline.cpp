@@ -25,6 +25,11 @@ void mlir::ffn::buildFFNCPipeline(OpPassManager &pm,
     pm.addPass(createFFNFusion(fusion));
   }
   if (runs(PipelineStage::GPU)) {
+    if (options.maxContext > 0) {
+      FFNKVCacheOptions cache;
+      cache.maxContext = options.maxContext;
+      pm.addNestedPass<func::FuncOp>(createFFNKVCache(cache));
+    }
     ConvertFFNToGPUOptions gpu;
     gpu.precision = options.precision;
     gpu.chip = options.chip;

@@ -70,9 +70,8 @@ llvm::Expected<Generation> generate(const Tensor &prompts, int64_t newTokens,
   if (!lengths)
     return lengths.takeError();
   int64_t batch = prompts.dim(0);
-  int64_t longest = *std::max_element(lengths->begin(), lengths->end());
   Generation result;
-  result.tokens = Tensor(DType::I64, {batch, longest + newTokens});
+  result.tokens = Tensor(DType::I64, {batch, prompts.dim(1) + newTokens});
   std::fill(result.tokens.i().begin(), result.tokens.i().end(), -1);
   for (int64_t b = 0; b < batch; ++b) {
     std::vector<int64_t> sequence(prompts.i().begin() + b * prompts.dim(1),

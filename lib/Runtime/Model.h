@@ -80,6 +80,8 @@ struct ffnrt_model {
   /// The plan's TMA tensor maps, encoded, 128 bytes each.
   DeviceBuffer tensorMaps;
   std::vector<DeviceBuffer> inputs, outputs;
+  /// The plan's states (KV caches), kept between runs.
+  std::vector<DeviceBuffer> states;
   std::vector<std::vector<int64_t>> inputShapes;
   int64_t tokens = 0, batch = 0, seq = 0;
   bool inputsSet = false;

@@ -155,7 +155,7 @@ struct Reader {
   }
   Arg arg() {
     Arg a;
-    a.kind = enumeration<Arg::Kind>(6);
+    a.kind = enumeration<Arg::Kind>(7);
     a.value = pod<uint64_t>();
     a.extent = extent();
     return a;
@@ -176,6 +176,10 @@ std::vector<uint8_t> ffnrt::serializePlan(const Plan &plan) {
   w.pod(plan.maxBatch);
   w.pod(plan.maxSeq);
   w.pod(plan.arenaBytes);
+  w.pod(plan.maxContext);
+  w.pod<uint32_t>(plan.stateBytes.size());
+  for (uint64_t bytes : plan.stateBytes)
+    w.pod(bytes);
   w.pod<uint32_t>(plan.kernels.size());
   for (const std::string &k : plan.kernels)
     w.str(k);
@@ -213,6 +217,7 @@ std::vector<uint8_t> ffnrt::serializePlan(const Plan &plan) {
 
 bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
                               std::string &error) {
+  plan = Plan();
   Reader r{data, size};
   if (size < 12 || std::memcmp(data, kPlanMagic, 8) != 0) {
     error = "not an ffnc launch plan (bad magic)";
@@ -234,6 +239,10 @@ bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
   plan.maxBatch = r.pod<int64_t>();
   plan.maxSeq = r.pod<int64_t>();
   plan.arenaBytes = r.pod<uint64_t>();
+  plan.maxContext = r.pod<int64_t>();
+  uint32_t states = r.count(8);
+  for (uint32_t i = 0; i < states && !r.failed; ++i)
+    plan.stateBytes.push_back(r.pod<uint64_t>());
   uint32_t kernels = r.count(4);
   for (uint32_t i = 0; i < kernels && !r.failed; ++i)
     plan.kernels.push_back(r.str());
@@ -278,6 +287,13 @@ bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
         error = "launch " + std::to_string(i) + " names tensor map " +
                 std::to_string(a.value) + " of " +
                 std::to_string(plan.tensorMaps.size());
+        return false;
+      }
+      if (!r.failed && a.kind == Arg::Kind::State &&
+          a.value >= plan.stateBytes.size()) {
+        error = "launch " + std::to_string(i) + " names state " +
+                std::to_string(a.value) + " of " +
+                std::to_string(plan.stateBytes.size());
         return false;
       }
       l.args.push_back(a);

@@ -78,7 +78,7 @@ ffnrt_model::~ffnrt_model() {
   for (DeviceBuffer *b : {&weights, &arena, &tensorMaps})
     if (b->ptr)
       d.cuMemFree(b->ptr);
-  for (auto *list : {&inputs, &outputs})
+  for (auto *list : {&inputs, &outputs, &states})
     for (DeviceBuffer &b : *list)
       if (b.ptr)
         d.cuMemFree(b.ptr);
@@ -313,9 +313,15 @@ ffnrt_status load(const char *cubinPath, int deviceIndex, ffnrt_model &m) {
     }
   }
   m.inputShapes.resize(m.plan.inputs.size());
+  for (uint64_t bytes : m.plan.stateBytes) {
+    DeviceBuffer b;
+    b.bytes = bytes;
+    FFNRT_CHECK(d.cuMemAlloc(&b.ptr, b.bytes), "allocating a KV cache");
+    m.states.push_back(b);
+  }
   FFNRT_CHECK(d.cuStreamCreate(&m.stream, CU_STREAM_DEFAULT),
               "creating a stream");
-  return FFNRT_OK;
+  return ffnrt_reset(&m);
 }
 
 } // namespace
@@ -353,6 +359,9 @@ ffnrt_status ffnrt_model::launchAll(const std::vector<CUevent> *marks,
         break;
       case Arg::Kind::Output:
         base = outputs[a.value].ptr, size = outputs[a.value].bytes;
+        break;
+      case Arg::Kind::State:
+        base = states[a.value].ptr, size = states[a.value].bytes;
         break;
       case Arg::Kind::I32: {
         int32_t v = a.extent.evaluate(tokens, batch, seq);

@@ -213,6 +213,9 @@ llvm::Expected<rt::Arg> PlanReader::argOf(Operation *user, Value v) {
   } else if (auto input = dyn_cast_or_null<plan::InputOp>(def)) {
     arg.kind = rt::Arg::Kind::Input;
     arg.value = input.getIndex();
+  } else if (auto state = dyn_cast_or_null<plan::StateOp>(def)) {
+    arg.kind = rt::Arg::Kind::State;
+    arg.value = state.getIndex();
   } else if (auto output = dyn_cast_or_null<plan::OutputOp>(def)) {
     arg.kind = rt::Arg::Kind::Output;
     arg.value = output.getIndex();
@@ -351,6 +354,12 @@ llvm::Error PlanReader::read() {
     plan.inputs[input.getIndex()] =
         tensorInfo(input.getName(), input.getDims(), rt::DType::I64,
                    input.getValueLimit());
+  }
+  plan.maxContext = intAttr(plan::kMaxContextAttr);
+  for (auto state : func.getOps<plan::StateOp>()) {
+    plan.stateBytes.resize(
+        std::max<size_t>(plan.stateBytes.size(), state.getIndex() + 1));
+    plan.stateBytes[state.getIndex()] = state.getBytes();
   }
   for (auto output : func.getOps<plan::OutputOp>()) {
     plan.outputs.resize(

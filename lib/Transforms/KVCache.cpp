@@ -64,6 +64,9 @@ struct KVCachePass : public ffn::impl::FFNKVCacheBase<KVCachePass> {
     if (failed(checkSignature(func)) || failed(tabulatePositions(func)) ||
         failed(addCaches(func)))
       return signalPassFailure();
+    func->setAttr(
+        kMaxContextAttr,
+        IntegerAttr::get(IntegerType::get(&getContext(), 64), maxContext));
   }
 
   /// Token ids in, logits (output 0) out.

@@ -34,4 +34,16 @@ for exe in "$work/cmake/run_model" "$work/run_model_pc"; do
       { echo "unexpected: $out"; exit 1; }
   fi
 done
+# The generation example: it loads and generates, or says why it cannot.
+gen="$work/cmake/generate"
+if [ -e /dev/nvidiactl ]; then
+  "$prefix/bin/ffnc" "$source/test/models/llama.onnx" --max-context=32 \
+    --quiet -o "$work/g.cubin"
+  LD_LIBRARY_PATH="$prefix/lib" "$gen" "$work/g.cubin" 4 1 2 3 |
+    grep -q "first token after"
+else
+  out=$(LD_LIBRARY_PATH="$prefix/lib" "$gen" missing.cubin 4 1 2 2>&1 || true)
+  echo "$out" | grep -q "generate: loading the model: " ||
+    { echo "unexpected: $out"; exit 1; }
+fi
 echo "installed runtime: find_package and pkg-config builds ran"

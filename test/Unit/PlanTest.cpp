@@ -22,6 +22,8 @@ Plan samplePlan() {
   p.maxBatch = 1;
   p.maxSeq = 128;
   p.arenaBytes = 1 << 20;
+  p.maxContext = 96;
+  p.stateBytes = {4096, 8192};
   p.kernels = {"embed", "linear"};
   TensorInfo in{"input_ids", DType::I64, {{Sym::Batch, 0}, {Sym::Seq, 0}}, 256};
   TensorInfo out{"logits", DType::F32, {{Sym::One, 1}, {Sym::Seq, 0},
@@ -36,7 +38,8 @@ Plan samplePlan() {
   Arg arena{Arg::Kind::Arena, 512, {}};
   Arg scalar{Arg::Kind::I32, 0, {Sym::Seq, 2, 1, 1}};
   Arg f{Arg::Kind::F32, 0x3f800000, {}};
-  l.args = {arena, scalar, f};
+  Arg cache{Arg::Kind::State, 1, {}};
+  l.args = {arena, scalar, f, cache};
   l.layer = "ffn 1-3";
   p.launches = {l};
   return p;
@@ -56,6 +59,9 @@ TEST(Plan, RoundTrips) {
   EXPECT_EQ(q.launches[0].grid[1].evaluate(/*tokens=*/10, 1, 10), 4);
   EXPECT_EQ(q.launches[0].args[1].extent.evaluate(10, 1, 7), 15);
   EXPECT_EQ(q.launches[0].layer, "ffn 1-3");
+  EXPECT_EQ(q.maxContext, 96);
+  EXPECT_EQ(q.stateBytes, (std::vector<uint64_t>{4096, 8192}));
+  EXPECT_EQ(q.launches[0].args[3].kind, Arg::Kind::State);
 }
 
 TEST(Plan, RejectsEveryTruncation) {
@@ -83,6 +89,12 @@ TEST(Plan, RejectsOtherVersionsAndBadKernels) {
   Plan r;
   EXPECT_FALSE(deserializePlan(badBytes.data(), badBytes.size(), r, error));
   EXPECT_NE(error.find("kernel 7"), std::string::npos) << error;
+
+  Plan noState = samplePlan();
+  noState.launches[0].args[3].value = 2;
+  std::vector<uint8_t> stateBytes = serializePlan(noState);
+  EXPECT_FALSE(deserializePlan(stateBytes.data(), stateBytes.size(), r, error));
+  EXPECT_NE(error.find("names state 2 of 2"), std::string::npos) << error;
 }
 
 TEST(Plan, FingerprintTiesPlanToWeights) {

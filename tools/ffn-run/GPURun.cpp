@@ -20,6 +20,141 @@ static double percentile(std::vector<float> sorted, double p) {
   return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
 }
 
+/// Runs each reference row (prompt and new ids) through the model at once
+/// and counts the positions after the prompt whose largest logit is the
+/// reference's next id: agreement step by step, without the drift that one
+/// early difference causes in free-running generation.
+static std::string checkForced(const Options &o, ffnrt_model *model,
+                               const std::vector<int64_t> &lengths,
+                               Verdict &verdict) {
+  NpyArray expected;
+  std::string error = readNpy(o.reference, expected);
+  if (!error.empty())
+    return "--reference: " + error;
+  if (expected.shape.size() != 2 ||
+      expected.shape[0] != static_cast<int64_t>(lengths.size()))
+    return "reference tokens " + shapeString(expected.shape) +
+           " do not match the prompts";
+  int64_t width = expected.shape[1], total = 0, equal = 0;
+  std::vector<int64_t> ids = expected.toInts();
+  for (size_t b = 0; b < lengths.size(); ++b) {
+    const int64_t *row = ids.data() + b * width;
+    int64_t length = width;
+    while (length > 0 && row[length - 1] == -1)
+      --length;
+    if (length <= lengths[b])
+      continue;
+    // Positions 0 .. length - 2 predict ids 1 .. length - 1.
+    std::vector<int64_t> positions(length - 1);
+    for (int64_t k = 0; k + 1 < length; ++k)
+      positions[k] = k;
+    int64_t shape[2] = {1, length - 1};
+    if (ffnrt_set_input(model, ffnrt_input_name(model, 0), FFNRT_I64, shape, 2,
+                        row) != FFNRT_OK ||
+        ffnrt_set_input(model, ffnrt_input_name(model, 1), FFNRT_I64, shape, 2,
+                        positions.data()) != FFNRT_OK ||
+        ffnrt_run(model) != FFNRT_OK)
+      return ffnrt_error();
+    int64_t outShape[8];
+    int rank = 0;
+    ffnrt_output_shape(model, 0, outShape, &rank);
+    int64_t vocab = outShape[rank - 1];
+    std::vector<float> logits((length - 1) * vocab);
+    if (ffnrt_get_output(model, 0, logits.data(),
+                         logits.size() * sizeof(float)) != FFNRT_OK)
+      return ffnrt_error();
+    for (int64_t k = lengths[b] - 1; k + 1 < length; ++k, ++total) {
+      const float *at = logits.data() + k * vocab;
+      equal += std::max_element(at, at + vocab) - at == row[k + 1];
+    }
+  }
+  double agreement = 100.0 * equal / std::max<int64_t>(total, 1);
+  verdict.checked = true;
+  verdict.passed &= total > 0 && agreement >= o.minForcedAgreement;
+  std::printf("teacher-forced next ids equal to the reference: %lld of %lld "
+              "(%.2f%%, limit %.2f%%)\n",
+              static_cast<long long>(equal), static_cast<long long>(total),
+              agreement, o.minForcedAgreement);
+  return "";
+}
+
+/// ffn-run --generate on a model compiled with --max-context.
+static int generate(const Options &o, ffnrt_model *model) {
+  if (!ffnrt_max_context(model))
+    return reportError("--generate needs a model compiled for generation "
+                       "(ffnc --max-context)");
+  std::string inputName = ffnrt_input_name(model, 0);
+  if (o.inputs.size() != 1 || o.inputs[0].first != inputName)
+    return reportError("--generate takes one --input, the prompts: --input " +
+                       inputName + "=FILE.npy");
+  NpyArray prompts;
+  std::string error = readRows(o, o.inputs[0].second, prompts);
+  if (!error.empty())
+    return reportError("input '" + inputName + "': " + error);
+  if (isFloat(prompts.dtype) || prompts.shape.size() != 2)
+    return reportError("prompts must be integer ids [batch, length], got " +
+                       std::string(dtypeName(prompts.dtype)) + " " +
+                       shapeString(prompts.shape));
+  int64_t batch = prompts.shape[0], width = prompts.shape[1];
+  int64_t n = o.generate;
+  std::vector<int64_t> ids = prompts.toInts();
+  std::vector<int64_t> lengths(batch, width);
+  for (int64_t b = 0; b < batch; ++b)
+    while (lengths[b] > 0 && ids[b * width + lengths[b] - 1] == -1)
+      --lengths[b];
+  std::printf("model: %s on %s (%s, %s, %.1f MiB of weights)\n",
+              o.model.c_str(), ffnrt_device_name(model), ffnrt_target(model),
+              ffnrt_precision(model), ffnrt_weight_bytes(model) / 1048576.0);
+  int64_t context = ffnrt_max_context(model);
+  uint64_t cacheBytes = ffnrt_cache_bytes(model);
+  std::printf("kv cache: %lld positions, %.3f MiB per sequence\n",
+              static_cast<long long>(context), cacheBytes / 1048576.0);
+
+  NpyArray tokens(DType::I64, {batch, width + n});
+  std::vector<int64_t> out(batch * (width + n));
+  std::vector<float> first(batch), steps(batch * (n - 1));
+  if (ffnrt_generate(model, ids.data(), batch, width, n, out.data(),
+                     first.data(), steps.data()) != FFNRT_OK)
+    return reportError(ffnrt_error());
+  std::memcpy(tokens.bytes.data(), out.data(), tokens.bytes.size());
+  std::vector<double> firstSeconds(first.begin(), first.end()),
+      stepSeconds(steps.begin(), steps.end());
+  for (double &v : firstSeconds)
+    v *= 1e-3;
+  for (double &v : stepSeconds)
+    v *= 1e-3;
+  printGenerationTimes(firstSeconds, stepSeconds, batch);
+  if (!steps.empty()) {
+    // A decode step reads every weight and the cache rows up to its
+    // position: on average those of the prompt and half the new tokens.
+    double copy = 0;
+    if (ffnrt_copy_bandwidth(model, &copy) != FFNRT_OK)
+      return reportError(ffnrt_error());
+    double meanLength = 0;
+    for (int64_t length : lengths)
+      meanLength += (length + n / 2.0) / batch;
+    double bytes = ffnrt_weight_bytes(model) +
+                   static_cast<double>(cacheBytes) * meanLength / context;
+    double median = percentile(steps, 0.5) * 1e-3;
+    std::printf("decode reads %.1f MiB per token: %.1f GB/s, %.1f%% of the "
+                "measured device copy bandwidth (%.0f GB/s)\n",
+                bytes / 1048576.0, bytes / median / 1e9,
+                100.0 * bytes / median / copy, copy / 1e9);
+  }
+  Verdict verdict;
+  error = checkTokens(o, tokens, lengths, verdict);
+  if (!error.empty())
+    return reportError(error);
+  // The inputs set last are those of the last decode step.
+  if (o.profile || !o.profileJSON.empty())
+    if (std::string why = profileModel(o, model); !why.empty())
+      return reportError(why);
+  if (!std::isnan(o.minForcedAgreement))
+    if (std::string why = checkForced(o, model, lengths, verdict); !why.empty())
+      return reportError(why);
+  return finish(verdict);
+}
+
 int runCompiledModel(const Options &o) {
   ffnrt_model *model = nullptr;
   if (ffnrt_load(o.model.c_str(), o.gpu, &model) != FFNRT_OK)
@@ -29,6 +164,11 @@ int runCompiledModel(const Options &o) {
     ~Guard() { ffnrt_destroy(m); }
   } guard{model};
   ffnrt_use_graphs(model, !o.noGraph);
+  if (o.generate != -1)
+    return generate(o, model);
+  if (ffnrt_max_context(model))
+    return reportError("this model was compiled for generation (ffnc "
+                       "--max-context); run it with --generate=N");
   if (ffnrt_num_inputs(model) != 1 || ffnrt_num_outputs(model) < 1)
     return reportError("ffn-run handles models with one input");
   std::string inputName = ffnrt_input_name(model, 0);

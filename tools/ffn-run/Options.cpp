@@ -83,7 +83,7 @@ const OptionInfo kOptions[] = {
      "Generate N tokens greedily after each prompt (--input input_ids= an "
      "int64 [batch, length] array, rows right-padded with -1); --output "
      "gets prompt and new ids, --reference is compared id by id",
-     Scope::Interpreted, &Options::generate},
+     Scope::All, &Options::generate},
     {"max-context", "n",
      "With --generate: positions the KV cache holds (default: the longest "
      "prompt plus N)",
@@ -93,8 +93,13 @@ const OptionInfo kOptions[] = {
      "of using a KV cache (the oracle for the cache)",
      Scope::Interpreted, &Options::noKVCache},
     {"min-token-agreement", "percent",
-     "With --generate and --reference: new ids that must match",
-     Scope::Interpreted, &Options::minTokenAgreement},
+     "With --generate and --reference: new ids that must match", Scope::All,
+     &Options::minTokenAgreement},
+    {"min-forced-agreement", "percent",
+     "With --generate and --reference: run the reference tokens and require "
+     "this share of positions to predict the reference's next id (teacher "
+     "forcing, free of the drift of one early difference)",
+     Scope::Compiled, &Options::minForcedAgreement},
     {"bench", nullptr,
      "Measure the latency of a run with CUDA events and print percentiles",
      Scope::Compiled, &Options::bench},
@@ -293,13 +298,15 @@ std::string parse(int argc, char **argv, Options &options) {
   if (generating && options.generate < 1)
     return "--generate must be >= 1";
   for (const OptionInfo *option : given)
-    for (const char *name :
-         {"max-context", "no-kv-cache", "min-token-agreement"})
+    for (const char *name : {"max-context", "no-kv-cache",
+                             "min-token-agreement", "min-forced-agreement"})
       if (!generating && std::strcmp(option->name, name) == 0)
         return std::string("--") + name + " goes with --generate";
   if (generating && (options.perRow || !options.targets.empty()))
     return "--generate runs each prompt on its own; --per-row and "
            "--targets do not apply";
+  if (!std::isnan(options.minForcedAgreement) && options.reference.empty())
+    return "--min-forced-agreement needs --reference";
   if (options.maxContext != -1 && options.maxContext < 1)
     return "--max-context must be >= 1";
   // Outputs are checked before any run: never one of the inputs, and

@@ -35,6 +35,8 @@ struct Options {
   int64_t maxContext = -1;
   bool noKVCache = false;
   double minTokenAgreement = 100;
+  /// NaN unless given: teacher-forced agreement is checked only then.
+  double minForcedAgreement = NAN;
   /// GiB; 0: the reference executor's default budget.
   double maxMemory = 0;
   bool bench = false, noGraph = false, profile = false;

@@ -159,6 +159,12 @@ llvm::cl::opt<int64_t> maxTokens(
                    "activation memory"),
     llvm::cl::init(4096),
     llvm::cl::cat(ffncCategory));
+llvm::cl::opt<int64_t> maxContext(
+    "max-context",
+    llvm::cl::desc("Compile for generation: prefill and decode steps whose "
+                   "KV caches hold this many positions per sequence "
+                   "(default 0: the plain forward)"),
+    llvm::cl::init(0), llvm::cl::cat(ffncCategory));
 llvm::cl::opt<double> maxMemory(
     "max-memory",
     llvm::cl::desc("Largest tensor, in GiB, that evaluating the model on the "
@@ -415,6 +421,10 @@ int checkOptions(bool analyze) {
                               kMostTokens, maxTokens.getValue()));
   if (maxMemory < 0)
     return fail("--max-memory must be positive");
+  if (maxContext < 0 || maxContext > kMostTokens)
+    return fail(llvm::formatv("--max-context must be between 0 and {0}, got "
+                              "{1}",
+                              kMostTokens, maxContext.getValue()));
   if (maxMemory > 0)
     ffn::ref::setMemoryBudget(static_cast<uint64_t>(maxMemory * (1 << 30)));
   if (fusionMode.starts_with("ranges:"))
@@ -598,6 +608,7 @@ int main(int argc, char **argv) {
   stages.getOptions().precision = precision;
   stages.getOptions().chip = target;
   stages.getOptions().maxTokens = maxTokens;
+  stages.getOptions().maxContext = maxContext;
   if (!planned && (emit != Emit::ONNX || analyze)) {
     phases.begin("raising into the ffn dialect");
     if (failed(stages.run(module, ffn::PipelineStage::Raise)))

@@ -20,7 +20,8 @@ enum class PipelineStage {
   Raise = 0,
   /// ffn-fusion: the chosen ranges of FFN blocks into wide blocks.
   Fuse = 1,
-  /// convert-ffn-to-gpu, then cse and ffn-plan-arena on the plan.
+  /// ffn-kv-cache when generating, convert-ffn-to-gpu, then cse and
+  /// ffn-plan-arena on the plan.
   GPU = 2,
   /// ffn-serialize-plan: the plan's bytes on the kernel module, the weights
   /// in the sidecar.
@@ -60,6 +61,11 @@ struct FFNCPipelineOptions : PassPipelineOptions<FFNCPipelineOptions> {
       *this, "max-tokens",
       llvm::cl::desc("Most tokens (batch * seq) one call may process"),
       llvm::cl::init(4096)};
+  Option<int64_t> maxContext{
+      *this, "max-context",
+      llvm::cl::desc("Compile a generation step whose KV caches hold this "
+                     "many positions (0: the plain forward)"),
+      llvm::cl::init(0)};
   Option<std::string> weightsFile{
       *this, "weights-file",
       llvm::cl::desc("The weights sidecar the serialize stage writes"),

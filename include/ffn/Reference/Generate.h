@@ -19,8 +19,8 @@ namespace mlir::ffn::ref {
 
 /// What a generation produced.
 struct Generation {
-  /// int64 [batch, longest prompt + new tokens]: each prompt followed by
-  /// its new tokens, right-padded with -1.
+  /// int64 [batch, prompt width + new tokens]: each prompt followed by its
+  /// new tokens, right-padded with -1.
   Tensor tokens;
   /// Seconds from each sequence's start to its first new token.
   std::vector<double> firstToken;

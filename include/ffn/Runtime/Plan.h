@@ -14,7 +14,7 @@
 
 namespace ffnrt {
 
-constexpr uint32_t kFormatVersion = 4;
+constexpr uint32_t kFormatVersion = 5;
 /// The cubin's global that holds the serialized plan.
 constexpr const char *kPlanSymbol = "ffn_plan";
 /// Alignment of every tensor in the sidecar and of the arena's buffers.
@@ -55,14 +55,15 @@ struct TensorInfo {
 /// {pointer, pointer, offset 0, size, stride 1}; scalars as i32 or f32.
 struct Arg {
   enum class Kind : uint8_t {
-    Arena = 0,  ///< value: byte offset into the activation arena
-    Weight = 1, ///< value: byte offset into the weights
-    Input = 2,  ///< value: input index
-    Output = 3, ///< value: output index
-    I32 = 4,    ///< extent, evaluated at run time
-    F32 = 5,    ///< value: the float's bits
+    Arena = 0,     ///< value: byte offset into the activation arena
+    Weight = 1,    ///< value: byte offset into the weights
+    Input = 2,     ///< value: input index
+    Output = 3,    ///< value: output index
+    I32 = 4,       ///< extent, evaluated at run time
+    F32 = 5,       ///< value: the float's bits
     TensorMap = 6, ///< value: index into Plan::tensorMaps; passed as a
                    ///< pointer to the encoded map in device memory
+    State = 7,     ///< value: index into Plan::stateBytes
   };
   Kind kind = Kind::I32;
   uint64_t value = 0;
@@ -103,6 +104,10 @@ struct Plan {
   int64_t maxBatch = 0; ///< 0: any batch up to maxTokens
   int64_t maxSeq = 0;   ///< 0: any sequence up to maxTokens
   uint64_t arenaBytes = 0;
+  /// For generation: positions each cache holds; 0 for a plain forward.
+  int64_t maxContext = 0;
+  /// Buffers kept between calls (KV caches), zero-filled at load.
+  std::vector<uint64_t> stateBytes;
   std::vector<std::string> kernels;
   std::vector<TensorInfo> inputs, outputs;
   std::vector<TensorMap> tensorMaps;

@@ -94,6 +94,32 @@ typedef struct {
 ffnrt_status ffnrt_get_launch_info(const ffnrt_model *model, int index,
                                    ffnrt_launch_info *info);
 
+/* Generation, for models compiled with ffnc --max-context: such a model
+   takes token ids and position_ids [batch, seq] and keeps one key and one
+   value cache per attention layer on the GPU between runs (see
+   docs/generation.md). */
+
+/* Positions each KV cache holds; 0 for a model compiled without
+   --max-context. */
+int64_t ffnrt_max_context(const ffnrt_model *model);
+/* Bytes of all KV caches together. */
+uint64_t ffnrt_cache_bytes(const ffnrt_model *model);
+/* Zeroes the KV caches. */
+ffnrt_status ffnrt_reset(ffnrt_model *model);
+
+/* Greedy generation of `new_tokens` ids after each prompt. `prompts` is
+   int64 [batch, width], each row a prompt right-padded with -1. Sequences
+   run one after another: a prefill of the prompt, then one decode step per
+   further token (replayed as a CUDA graph when graphs are on). `tokens`
+   receives int64 [batch, width + new_tokens]: each prompt followed by its
+   new ids, right-padded with -1. When not null, `first_token_ms[b]` gets
+   sequence b's time to its first new id and `step_ms[b * (new_tokens - 1)
+   + t]` the time of its decode step t, host wall clock. */
+ffnrt_status ffnrt_generate(ffnrt_model *model, const int64_t *prompts,
+                            int batch, int width, int new_tokens,
+                            int64_t *tokens, float *first_token_ms,
+                            float *step_ms);
+
 /* Device-to-device copy bandwidth (bytes read + written per second). */
 ffnrt_status ffnrt_copy_bandwidth(ffnrt_model *model, double *bytes_per_s);
 

@@ -12,6 +12,10 @@
 
 namespace mlir::ffn {
 
+/// The attribute ffn-kv-cache leaves on a generation step: the positions
+/// each of its caches holds.
+constexpr llvm::StringLiteral kMaxContextAttr = "ffn.max_context";
+
 #define GEN_PASS_DECL
 #include "ffn/Transforms/Passes.h.inc"
 

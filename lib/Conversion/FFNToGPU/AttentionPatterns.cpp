@@ -22,9 +22,6 @@ struct AttentionLowering : GPUPattern<AttentionOp> {
   LogicalResult
   matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getPositions())
-      return refuse(op, "attention over a KV cache does not run on the GPU; "
-                        "generate with ffn-run --device=cpu");
     PlanBuilder b(rewriter, op, state);
     FailureOr<int64_t> f = b.deviceResult(op.getResult());
     if (failed(f))
@@ -45,18 +42,64 @@ struct AttentionLowering : GPUPattern<AttentionOp> {
       return refuse(op, "GPU attention supports head dims up to " +
                             std::to_string(kMaxHeadDim) + ", got " +
                             std::to_string(d));
+    FailureOr<Value> positions =
+        b.positions(op.getPositions(), adaptor.getPositions());
+    if (failed(positions))
+      return failure();
+    // Over a cache, each sequence's keys are a [context, width] block.
+    Value kvRows =
+        op.getPositions()
+            ? b.i32(cast<RankedTensorType>(op.getKey().getType()).getDimSize(1))
+            : b.extent(plan::Sym::seq);
     Value out = b.alloc(*f);
-    auto mask =
-        plan::MaskAttr::get(op.getContext(), op.getCausal() ? plan::Mask::causal
-                                                            : plan::Mask::none);
+    plan::Mask mask = op.getPositions() ? plan::Mask::cache
+                      : op.getCausal()  ? plan::Mask::causal
+                                        : plan::Mask::none;
     b.launch("attention",
              {b.extent(plan::Sym::seq, 1, 0, 1, false), b.index(heads),
               b.extent(plan::Sym::batch, 1, 0, 1, false)},
              32,
-             {qkv[0], qkv[1], qkv[2], out, b.extent(plan::Sym::seq),
-              b.i32(heads), b.i32(kvHeads), b.i32(d),
-              b.f32(op.getScale().convertToDouble()), b.flags(mask)});
+             {qkv[0], qkv[1], qkv[2], out, *positions, b.extent(plan::Sym::seq),
+              kvRows, b.i32(heads), b.i32(kvHeads), b.i32(d),
+              b.f32(op.getScale().convertToDouble()),
+              b.flags(plan::MaskAttr::get(op.getContext(), mask))});
     rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// Whether `v` is a model state, looking through conversion casts.
+bool isState(Value v) {
+  while (auto cast = v.getDefiningOp<UnrealizedConversionCastOp>())
+    v = cast.getInputs()[0];
+  return v.getDefiningOp<plan::StateOp>() != nullptr;
+}
+
+/// ffn.cache_write: the new rows go into the cache (an ffnrt.state) in
+/// place, and the cache stands for the result.
+struct CacheWriteLowering : GPUPattern<CacheWriteOp> {
+  using GPUPattern::GPUPattern;
+  LogicalResult
+  matchAndRewrite(CacheWriteOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    PlanBuilder b(rewriter, op, state);
+    auto value = b.featuresAndBuffer(op.getValue(), adaptor.getValue());
+    if (failed(value))
+      return failure();
+    if (!isState(adaptor.getCache()))
+      return refuse(op, "the cache must be a model state (ffn-kv-cache's "
+                        "cache argument)");
+    FailureOr<Value> positions =
+        b.positions(op.getPositions(), adaptor.getPositions());
+    if (failed(positions))
+      return failure();
+    auto [width, buffer] = *value;
+    b.launch(
+        "cache_write", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 128,
+        {buffer, adaptor.getCache(), *positions, b.i32(width),
+         b.extent(plan::Sym::seq),
+         b.i32(cast<RankedTensorType>(op.getCache().getType()).getDimSize(1))});
+    rewriter.replaceOp(op, adaptor.getCache());
     return success();
   }
 };
@@ -66,5 +109,6 @@ struct AttentionLowering : GPUPattern<AttentionOp> {
 void mlir::ffn::populateAttentionPatterns(GPULoweringState &state,
                                           TypeConverter &converter,
                                           RewritePatternSet &patterns) {
-  patterns.add<AttentionLowering>(state, converter, patterns.getContext());
+  patterns.add<AttentionLowering, CacheWriteLowering>(state, converter,
+                                                      patterns.getContext());
 }

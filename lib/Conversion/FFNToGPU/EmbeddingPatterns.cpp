@@ -57,7 +57,8 @@ struct RoPELowering : DeviceOpPattern<RoPEOp> {
   LogicalResult emit(PlanBuilder &b, RoPEOp op, OpAdaptor adaptor,
                      int64_t features, Value x, Value out) const override {
     auto cosType = cast<RankedTensorType>(op.getCos().getType());
-    if (cosType.getRank() == 3 && cosType.getDimSize(0) != 1)
+    if (cosType.getRank() == 3 && cosType.getDimSize(0) != 1 &&
+        !op.getPositions())
       return refuse(op, "per-batch RoPE tables are not supported on the GPU");
     if (!PlanBuilder::hostData(op.getCos()) ||
         !PlanBuilder::hostData(op.getSin()))
@@ -68,9 +69,13 @@ struct RoPELowering : DeviceOpPattern<RoPEOp> {
     FailureOr<Value> sin = b.operand(op.getSin(), adaptor.getSin(), f32);
     if (failed(cos) || failed(sin))
       return failure();
+    FailureOr<Value> positions =
+        b.positions(op.getPositions(), adaptor.getPositions());
+    if (failed(positions))
+      return failure();
     b.launch("rope", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 128,
-             {x, *cos, *sin, out, b.i32(features),
-              b.i32(cosType.getDimSize(cosType.getRank() - 1)),
+             {x, *cos, *sin, out, *positions, b.i32(op.getPositions() ? 1 : 0),
+              b.i32(features), b.i32(cosType.getDimSize(cosType.getRank() - 1)),
               b.extent(plan::Sym::seq)});
     return success();
   }

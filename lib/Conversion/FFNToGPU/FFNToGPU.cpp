@@ -15,6 +15,7 @@
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
 #include "ffn/Dialect/FFN/Utils/Layers.h"
 #include "ffn/Dialect/Plan/IR/PlanOps.h"
+#include "ffn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Parser/Parser.h"
@@ -113,10 +114,19 @@ LogicalResult ConvertFFNToGPUPass::checkOptions(ModuleOp module) {
 }
 
 /// The model's token ids become ffnrt.input 0; @main becomes @ffn_plan,
-/// whose outputs are ffnrt.output ops written by its launches.
+/// whose outputs are ffnrt.output ops written by its launches. A generation
+/// step (ffn-kv-cache) also takes position_ids, ffnrt.input 1, and its KV
+/// caches, which become ffnrt.state buffers written in place.
 LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
                                                     GPULoweringState &state) {
-  if (func.getNumArguments() != 1)
+  auto nameOf = [](DictionaryAttr attrs, std::string fallback) {
+    if (attrs)
+      if (auto name = attrs.getAs<StringAttr>("ffn.name"))
+        return name.str();
+    return fallback;
+  };
+  auto context = func->getAttrOfType<IntegerAttr>(kMaxContextAttr);
+  if (func.getNumArguments() != 1 && !context)
     return func.emitError("GPU lowering supports models with one input "
                           "(token ids)");
   auto input = dyn_cast<RankedTensorType>(func.getArgument(0).getType());
@@ -128,15 +138,18 @@ LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
       return func.emitError("static input extents other than 1 are not "
                             "supported on the GPU");
   state.input = input;
-  if (!input.isDynamicDim(0))
+  // A step runs one sequence at a time for now: its caches hold one.
+  if (!input.isDynamicDim(0) || context)
     state.maxBatch = 1;
-  auto nameOf = [](DictionaryAttr attrs, std::string fallback) {
-    if (attrs)
-      if (auto name = attrs.getAs<StringAttr>("ffn.name"))
-        return name.str();
-    return fallback;
-  };
-  for (unsigned i = 0; i < func.getNumResults(); ++i)
+  // A step returns its caches after output 0; they stay on the device.
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  unsigned outputs = context ? 1 : func.getNumResults();
+  for (Value cache : ret.getOperands().drop_front(outputs))
+    if (!cache.getDefiningOp<CacheWriteOp>())
+      return func.emitError("a generation step returns only its output and "
+                            "its caches");
+  ret->eraseOperands(outputs, ret.getNumOperands() - outputs);
+  for (unsigned i = 0; i < outputs; ++i)
     state.outputNames.push_back(
         nameOf(func.getResultAttrDict(i), "result" + std::to_string(i)));
 
@@ -147,16 +160,44 @@ LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
   for (int64_t k : {0, 1})
     if (!input.isDynamicDim(k))
       dims[k] = builder.getI64IntegerAttr(input.getDimSize(k));
-  Value ids = plan::InputOp::create(
-      builder, loc,
-      MemRefType::get({ShapedType::kDynamic}, builder.getI64Type()),
-      builder.getI64IntegerAttr(0),
-      builder.getStringAttr(nameOf(func.getArgAttrDict(0), "arg0")),
-      builder.getArrayAttr(dims), builder.getI64IntegerAttr(0));
-  Value asTensor =
-      UnrealizedConversionCastOp::create(builder, loc, input, ids).getResult(0);
-  func.getArgument(0).replaceAllUsesWith(asTensor);
-  if (failed(func.eraseArgument(0)))
+  auto bind = [&](BlockArgument arg, Value buffer) {
+    Value asTensor =
+        UnrealizedConversionCastOp::create(builder, loc, arg.getType(), buffer)
+            .getResult(0);
+    arg.replaceAllUsesWith(asTensor);
+  };
+  auto i64Buffer =
+      MemRefType::get({ShapedType::kDynamic}, builder.getI64Type());
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    BlockArgument arg = func.getArgument(i);
+    std::string name =
+        nameOf(func.getArgAttrDict(i), "arg" + std::to_string(i));
+    if (i < 2) {
+      if (arg.getType() != input)
+        return func.emitError() << "position_ids must have the token ids' "
+                                   "type, got "
+                                << arg.getType();
+      // Positions must stay inside the caches and tables.
+      int64_t limit = i == 1 ? context.getInt() : 0;
+      bind(arg, plan::InputOp::create(
+                    builder, loc, i64Buffer, builder.getI64IntegerAttr(i),
+                    builder.getStringAttr(name), builder.getArrayAttr(dims),
+                    builder.getI64IntegerAttr(limit)));
+      continue;
+    }
+    auto cache = cast<RankedTensorType>(arg.getType());
+    int64_t bytes = cache.getDimSize(1) * cache.getDimSize(2) *
+                    (state.act.getIntOrFloatBitWidth() / 8);
+    bind(arg,
+         plan::StateOp::create(
+             builder, loc, MemRefType::get({ShapedType::kDynamic}, state.act),
+             builder.getI64IntegerAttr(i - 2),
+             builder.getI64IntegerAttr(bytes)));
+  }
+  if (context)
+    state.maxContext = context.getInt();
+  if (failed(
+          func.eraseArguments(llvm::BitVector(func.getNumArguments(), true))))
     return failure();
   func.setType(FunctionType::get(func.getContext(), {}, {}));
   func.setResAttrsAttr(nullptr);
@@ -268,6 +309,8 @@ void ConvertFFNToGPUPass::runOnOperation() {
   func->setAttr(plan::kMaxTokensAttr, b.getI64IntegerAttr(maxTokens));
   func->setAttr(plan::kMaxBatchAttr, b.getI64IntegerAttr(state.maxBatch));
   func->setAttr(plan::kMaxSeqAttr, b.getI64IntegerAttr(maxSeq));
+  if (state.maxContext)
+    func->setAttr(plan::kMaxContextAttr, b.getI64IntegerAttr(state.maxContext));
   func->setAttr(plan::kPrecisionAttr,
                 b.getStringAttr(precisionName(precision)));
 }

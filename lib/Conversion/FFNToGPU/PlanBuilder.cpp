@@ -195,3 +195,10 @@ void mlir::ffn::launchNorm(PlanBuilder &b, Value x, Value weight, Value bias,
             b.f32(epsilon.convertToDouble()),
             b.flags(plan::NormModeAttr::get(ctx, mode))});
 }
+
+FailureOr<Value> PlanBuilder::positions(Value original, Value converted) {
+  Type i64 = rewriter.getI64Type();
+  if (!original)
+    return allocElements(1, i64);
+  return operand(original, converted, i64);
+}

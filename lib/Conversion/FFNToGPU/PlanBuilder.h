@@ -66,6 +66,11 @@ public:
     return original ? operand(original, converted) : FailureOr<Value>(Value());
   }
 
+  /// The positions buffer (int64) of an op that reads a cache or a table
+  /// by position, or, when the op has none, a placeholder that its kernel
+  /// does not read.
+  FailureOr<Value> positions(Value original, Value converted);
+
   /// Rows of an operand as the kernels count them: tokens for device
   /// values, the sequence for tables, the leading extent for constants.
   Value rows(Value original);

@@ -1,10 +1,14 @@
 // Attention: a warp per (query, head, batch), grid (seq, heads, batch); GQA
 // by the head counts, the mask as #ffnrt.mask.
-// RUN: ffn-opt %s --convert-ffn-to-gpu | FileCheck %s
+// RUN: ffn-opt %s --split-input-file --convert-ffn-to-gpu | FileCheck %s
 
 // CHECK-LABEL: func.func @ffn_plan()
 // CHECK: %[[Q:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: %[[K:.*]] = ffnrt.alloc {bytes = 262144 : i64}
+// Without a cache, positions are a placeholder the kernel does not read
+// and each sequence has seq keys.
+// CHECK: %[[NOPOS:.*]] = ffnrt.alloc {bytes = 8 : i64} : memref<?xi64>
+// CHECK: %[[KVROWS:.*]] = ffnrt.extent seq : i32
 // CHECK: %[[O:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: %[[SEQ:.*]] = ffnrt.extent seq : i32
 // CHECK: %[[HEADS:.*]] = arith.constant 4 : i32
@@ -16,7 +20,7 @@
 // CHECK: %[[GY:.*]] = arith.constant 4 : index
 // CHECK: %[[GZ:.*]] = ffnrt.extent batch : index
 // CHECK: %[[WARP:.*]] = arith.constant 32 : index
-// CHECK: gpu.launch_func  @ffn_kernels::@attention blocks in (%[[GX]], %[[GY]], %[[GZ]]) threads in (%[[WARP]], %{{.*}}, %{{.*}})  args(%[[Q]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[O]] : memref<?xbf16>, %[[SEQ]] : i32, %[[HEADS]] : i32, %[[KV]] : i32, %[[D]] : i32, %[[SCALE]] : f32, %[[CAUSAL]] : i32)
+// CHECK: gpu.launch_func  @ffn_kernels::@attention blocks in (%[[GX]], %[[GY]], %[[GZ]]) threads in (%[[WARP]], %{{.*}}, %{{.*}})  args(%[[Q]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[O]] : memref<?xbf16>, %[[NOPOS]] : memref<?xi64>, %[[SEQ]] : i32, %[[KVROWS]] : i32, %[[HEADS]] : i32, %[[KV]] : i32, %[[D]] : i32, %[[SCALE]] : f32, %[[CAUSAL]] : i32)
 // CHECK: ffnrt.flags #ffnrt.mask<none>
 // CHECK: gpu.launch_func  @ffn_kernels::@attention
 func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32>) {
@@ -27,4 +31,37 @@ func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32
   %0 = ffn.attention %q, %k, %k heads(4, 2) scale 0.25 causal : tensor<?x?x64xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>
   %1 = ffn.attention %q, %k, %k heads(4, 2) scale 0.25 : tensor<?x?x64xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>
   return %0, %1 : tensor<?x?x64xf32>, tensor<?x?x64xf32>
+}
+
+// -----
+
+// A generation step (ffn-kv-cache): position_ids become input 1, limited to
+// the context; caches become states that cache_write fills in place and
+// attention reads with mask cache over their 16 rows; RoPE reads its tables
+// at the positions. Only the logits are an output.
+// CHECK-LABEL: func.func @ffn_plan()
+// CHECK-SAME: ffnrt.max_context = 16
+// CHECK: %[[IDS:.*]] = ffnrt.input 0 "input_ids" {dims = [1, "seq"], value_limit = 100 : i64}
+// CHECK: %[[POS:.*]] = ffnrt.input 1 "position_ids" {dims = [1, "seq"], value_limit = 16 : i64}
+// CHECK: %[[KC:.*]] = ffnrt.state 0 {bytes = 1024 : i64} : memref<?xbf16>
+// CHECK: %[[VC:.*]] = ffnrt.state 1 {bytes = 1024 : i64} : memref<?xbf16>
+// CHECK: gpu.launch_func @ffn_kernels::@rope {{.*}} args({{.*}}, %[[POS]] : memref<?xi64>, %{{.*}} : i32,
+// CHECK: gpu.launch_func @ffn_kernels::@cache_write {{.*}} args(%{{.*}} : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[POS]] : memref<?xi64>,
+// CHECK: gpu.launch_func @ffn_kernels::@cache_write {{.*}} args(%{{.*}} : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %[[POS]] : memref<?xi64>,
+// CHECK: %[[ROWS:.*]] = arith.constant 16 : i32
+// CHECK: %[[CACHE:.*]] = ffnrt.flags #ffnrt.mask<cache>
+// CHECK: gpu.launch_func @ffn_kernels::@attention {{.*}} args(%{{.*}} : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[POS]] : memref<?xi64>, %{{.*}} : i32, %[[ROWS]] : i32, {{.*}}, %[[CACHE]] : i32)
+// CHECK: ffnrt.output 0 "logits"
+// CHECK-NOT: ffnrt.output 1
+func.func @main(%ids: tensor<1x?xi64> {ffn.name = "input_ids"}, %pos: tensor<1x?xi64> {ffn.name = "position_ids"}, %kc: tensor<1x16x32xf32> {ffn.name = "cache.0.key"}, %vc: tensor<1x16x32xf32> {ffn.name = "cache.0.value"}) -> (tensor<1x?x64xf32> {ffn.name = "logits"}, tensor<1x16x32xf32>, tensor<1x16x32xf32>) attributes {ffn.max_context = 16 : i64} {
+  %tq = arith.constant dense<1.0> : tensor<100x64xf32>
+  %tk = arith.constant dense<0.5> : tensor<100x32xf32>
+  %cos = arith.constant dense<0.5> : tensor<16x16xf32>
+  %q = ffn.embedding %tq[%ids] : tensor<100x64xf32>, tensor<1x?xi64> -> tensor<1x?x64xf32>
+  %k = ffn.embedding %tk[%ids] : tensor<100x32xf32>, tensor<1x?xi64> -> tensor<1x?x32xf32>
+  %kr = ffn.rope %k, %cos, %cos positions(%pos : tensor<1x?xi64>) : tensor<1x?x32xf32>, tensor<16x16xf32>
+  %kw = ffn.cache_write %kr into %kc at %pos : tensor<1x?x32xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>
+  %vw = ffn.cache_write %k into %vc at %pos : tensor<1x?x32xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>
+  %o = ffn.attention %q, %kw, %vw positions(%pos : tensor<1x?xi64>) heads(4, 2) scale 0.25 causal : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
+  return %o, %kw, %vw : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
 }

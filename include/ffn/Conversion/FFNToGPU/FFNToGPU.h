@@ -38,6 +38,8 @@ struct GPULoweringState {
   bool hopper = false;
   /// Set to 1 when some tensor has a static batch of 1.
   int64_t maxBatch = 0;
+  /// For a generation step: the positions each KV cache holds.
+  int64_t maxContext = 0;
   /// The model's output names, by result index.
   SmallVector<std::string> outputNames;
   /// The layer each op of the model belongs to (ffn::layerOf), found before

@@ -1,6 +1,9 @@
 // Attention with an online softmax; grid (seq, heads, batch), one warp per
-// query. q [rows, heads * d], k and v [rows, kvHeads * d], d <= 128: lane l
-// holds dims l, l + 32, l + 64 and l + 96. kvHeads divides heads (GQA).
+// query. q [rows, heads * d], k and v [batch * kvRows, kvHeads * d], d <=
+// 128: lane l holds dims l, l + 32, l + 64 and l + 96. kvHeads divides heads
+// (GQA). k and v hold kvRows rows per sequence: seq, or a cache's context
+// when the mask is cache, and then query t sees rows up to positions[t]
+// (positions is not read otherwise).
 func.func private @lane_dim(%lane: index, %i: index, %d: index) -> (index, i1) {
   %c32 = arith.constant 32 : index
   %c0 = arith.constant 0 : index
@@ -21,8 +24,9 @@ func.func private @ld_masked(%m: memref<?x!act>, %base: index, %j: index, %ok: i
 
 // %causal is a #ffnrt.mask.
 gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
-                    %out: memref<?x!act>, %seq32: i32, %h32: i32, %hkv32: i32,
-                    %d32: i32, %scale: f32, %causal: i32) kernel {
+                    %out: memref<?x!act>, %positions: memref<?xi64>,
+                    %seq32: i32, %kvRows32: i32, %h32: i32, %hkv32: i32,
+                    %d32: i32, %scale: f32, %mask: i32) kernel {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
@@ -39,13 +43,15 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   %d = arith.index_cast %d32 : i32 to index
   %group = arith.divui %heads, %kvHeads : index
   %kvh = arith.divui %h, %group : index
+  %kvRows = arith.index_cast %kvRows32 : i32 to index
   %bs = arith.muli %b, %seq : index
   %tok = arith.addi %bs, %s : index
   %th = arith.muli %tok, %heads : index
   %thh = arith.addi %th, %h : index
   %qrow = arith.muli %thh, %d : index
   %kvStride = arith.muli %kvHeads, %d : index
-  %kvb = arith.muli %bs, %kvStride : index
+  %bkv = arith.muli %b, %kvRows : index
+  %kvb = arith.muli %bkv, %kvStride : index
   %kvo = arith.muli %kvh, %d : index
   %kvBase = arith.addi %kvb, %kvo : index
   %j0, %ok0 = func.call @lane_dim(%lane, %c0, %d) : (index, index, index) -> (index, i1)
@@ -61,9 +67,19 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   %q2 = arith.mulf %qu2, %scale : f32
   %q3 = arith.mulf %qu3, %scale : f32
   %causalMask = func.call @mask_causal() : () -> i32
-  %isCausal = arith.cmpi eq, %causal, %causalMask : i32
+  %cacheMask = func.call @mask_cache() : () -> i32
+  %isCausal = arith.cmpi eq, %mask, %causalMask : i32
+  %isCache = arith.cmpi eq, %mask, %cacheMask : i32
   %s1 = arith.addi %s, %c1 : index
-  %end = arith.select %isCausal, %s1, %seq : index
+  %plainEnd = arith.select %isCausal, %s1, %seq : index
+  %end = scf.if %isCache -> index {
+    %p64 = memref.load %positions[%tok] : memref<?xi64>
+    %p = arith.index_cast %p64 : i64 to index
+    %p1 = arith.addi %p, %c1 : index
+    scf.yield %p1 : index
+  } else {
+    scf.yield %plainEnd : index
+  }
   %r:6 = scf.for %key = %c0 to %end step %c1
       iter_args(%m = %ninf, %l = %zero, %a0 = %zero, %a1 = %zero, %a2 = %zero, %a3 = %zero)
       -> (f32, f32, f32, f32, f32, f32) {
@@ -116,4 +132,31 @@ func.func private @st_masked(%m: memref<?x!act>, %base: index, %j: index, %ok: i
     func.call @st(%m, %i, %v) : (memref<?x!act>, index, f32) -> ()
   }
   return
+}
+
+// Writes new keys or values into a cache: grid (tokens), row t of value goes
+// to row positions[t] of its sequence's [context, width] block.
+gpu.func @cache_write(%value: memref<?x!act>, %cache: memref<?x!act>,
+                      %positions: memref<?xi64>, %width32: i32,
+                      %seq32: i32, %context32: i32) kernel {
+  %t = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %width = arith.index_cast %width32 : i32 to index
+  %seq = arith.index_cast %seq32 : i32 to index
+  %context = arith.index_cast %context32 : i32 to index
+  %b = arith.divui %t, %seq : index
+  %p64 = memref.load %positions[%t] : memref<?xi64>
+  %p = arith.index_cast %p64 : i64 to index
+  %bc = arith.muli %b, %context : index
+  %row = arith.addi %bc, %p : index
+  %dst = arith.muli %row, %width : index
+  %src = arith.muli %t, %width : index
+  scf.for %k = %tid to %width step %nt {
+    %i = arith.addi %src, %k : index
+    %o = arith.addi %dst, %k : index
+    %x = memref.load %value[%i] : memref<?x!act>
+    memref.store %x, %cache[%o] : memref<?x!act>
+  }
+  gpu.return
 }

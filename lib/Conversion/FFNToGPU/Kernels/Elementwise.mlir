@@ -223,10 +223,13 @@ gpu.func @to_f32(%x: memref<?x!act>, %out: memref<?xf32>, %n32: i32) kernel {
   gpu.return
 }
 
-// Rotate-half RoPE: x [rows, heads * d], cos/sin f32 [seq, d] indexed by the
-// token's position t mod seq. One block per token.
+// Rotate-half RoPE: x [rows, heads * d], cos/sin f32 tables of d columns:
+// [seq, d] read at row t mod seq for token t, or with %byPosition set
+// [context, d] read at row positions[t] (positions is not read otherwise).
+// One block per token.
 gpu.func @rope(%x: memref<?x!act>, %cos: memref<?xf32>, %sin: memref<?xf32>,
-               %out: memref<?x!act>, %f32: i32, %d32: i32, %seq32: i32) kernel {
+               %out: memref<?x!act>, %positions: memref<?xi64>,
+               %byPosition: i32, %f32: i32, %d32: i32, %seq32: i32) kernel {
   %t = gpu.block_id x
   %tid = gpu.thread_id x
   %nt = gpu.block_dim x
@@ -235,7 +238,16 @@ gpu.func @rope(%x: memref<?x!act>, %cos: memref<?xf32>, %sin: memref<?xf32>,
   %seq = arith.index_cast %seq32 : i32 to index
   %c2 = arith.constant 2 : index
   %half = arith.divui %d, %c2 : index
-  %s = arith.remui %t, %seq : index
+  %zero = arith.constant 0 : i32
+  %lookUp = arith.cmpi ne, %byPosition, %zero : i32
+  %s = scf.if %lookUp -> index {
+    %p64 = memref.load %positions[%t] : memref<?xi64>
+    %p = arith.index_cast %p64 : i64 to index
+    scf.yield %p : index
+  } else {
+    %r = arith.remui %t, %seq : index
+    scf.yield %r : index
+  }
   %row = arith.muli %t, %f : index
   %table = arith.muli %s, %d : index
   scf.for %k = %tid to %f step %nt {

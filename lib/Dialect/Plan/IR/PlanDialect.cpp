@@ -57,7 +57,7 @@ LogicalResult PlanDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   if (llvm::is_contained({kMaxTokensAttr, kMaxBatchAttr, kMaxSeqAttr,
-                          kArenaBytesAttr},
+                          kMaxContextAttr, kArenaBytesAttr},
                          name)) {
     auto integer = dyn_cast<IntegerAttr>(value);
     if (!integer || integer.getInt() < 0)

@@ -17,6 +17,7 @@ constexpr llvm::StringLiteral kPlanFunction = "ffn_plan";
 constexpr llvm::StringLiteral kMaxTokensAttr = "ffnrt.max_tokens";
 constexpr llvm::StringLiteral kMaxBatchAttr = "ffnrt.max_batch";
 constexpr llvm::StringLiteral kMaxSeqAttr = "ffnrt.max_seq";
+constexpr llvm::StringLiteral kMaxContextAttr = "ffnrt.max_context";
 constexpr llvm::StringLiteral kPrecisionAttr = "ffnrt.precision";
 constexpr llvm::StringLiteral kArenaBytesAttr = "ffnrt.arena_bytes";
 /// On gpu.launch_func: array<i64: min, max>, the launch runs only for calls

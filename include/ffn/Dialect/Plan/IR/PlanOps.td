@@ -24,6 +24,7 @@ def Plan_Dialect : Dialect {
     `@ffn_plan`, that says what the runtime does on every call: the model's
     inputs and outputs (`ffnrt.input`, `ffnrt.output`), activation buffers
     in one arena (`ffnrt.alloc`), weights uploaded once (`ffnrt.weight`),
+    buffers kept between calls (`ffnrt.state`, the KV caches),
     TMA tensor maps over either (`ffnrt.tensor_map`), and the kernel
     launches (`gpu.launch_func`) in order. Grid sizes and
     scalar kernel arguments that depend on the call's shape are
@@ -33,7 +34,8 @@ def Plan_Dialect : Dialect {
 
     Attributes of `@ffn_plan`: `ffnrt.max_tokens` (the largest batch × seq a
     call may process), `ffnrt.max_batch` and `ffnrt.max_seq` (0: no limit
-    beyond max_tokens), `ffnrt.precision` (bf16, fp16 or fp32) and, once
+    beyond max_tokens), `ffnrt.max_context` (for generation: the positions
+    each cache holds), `ffnrt.precision` (bf16, fp16 or fp32) and, once
     the arena is planned, `ffnrt.arena_bytes`. A `gpu.launch_func` with
     `ffnrt.tokens = array<i64: min, max>` runs only for calls of min to max
     tokens (max 0: no bound), so that a kernel can be chosen by the call's
@@ -119,7 +121,9 @@ def Plan_BinaryKindAttr : EnumAttr<Plan_Dialect, Plan_BinaryKind, "binary"> {
 
 def Plan_Mask : I32EnumAttr<"Mask", "attention mask", [
     I32EnumAttrCase<"none", 0>,
-    I32EnumAttrCase<"causal", 1>
+    I32EnumAttrCase<"causal", 1>,
+    // Keys and values in a cache; query t sees rows up to positions[t].
+    I32EnumAttrCase<"cache", 2>
   ]> {
   let cppNamespace = "::mlir::ffn::plan";
   let genSpecializedAttr = 0;
@@ -188,6 +192,22 @@ def Plan_AllocOp : Plan_Op<"alloc", [MemoryEffects<[MemAlloc]>]> {
   let arguments = (ins I64Attr:$bytes, OptionalAttr<I64Attr>:$offset);
   let results = (outs Plan_Buffer:$result);
   let assemblyFormat = "attr-dict `:` type($result)";
+}
+
+def Plan_StateOp : Plan_Op<"state", [Pure]> {
+  let summary = "A device buffer that keeps its contents between calls";
+  let description = [{
+    State `index` of the model (a KV cache), `bytes` long. The runtime
+    allocates it once, zero-filled, and keeps it across calls until the
+    model is reset; kernels read and write it in place.
+
+    ```mlir
+    %kc = ffnrt.state 0 {bytes = 8192} : memref<?xbf16>
+    ```
+  }];
+  let arguments = (ins I64Attr:$index, ConfinedAttr<I64Attr, [IntPositive]>:$bytes);
+  let results = (outs Plan_Buffer:$result);
+  let assemblyFormat = "$index attr-dict `:` type($result)";
 }
 
 def Plan_WeightOp : Plan_Op<"weight", [Pure]> {
