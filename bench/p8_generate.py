@@ -1,0 +1,119 @@
+"""P8: a Llama with Llama-3.1-8B dimensions (d 4096, f 14336, 32 heads, 8 KV
+heads, vocab 128256), 8 layers, layers 2-5 attention-free (Puzzle-style),
+random weights with non-trivial norm gains.
+
+    python3 bench/p8_generate.py OUT_DIR [PROMPT NEW]
+
+Writes OUT_DIR/p8.onnx (PyTorch's exporter, fp32, external data) and
+OUT_DIR/prompts{1,8}.npy, then times Hugging Face `generate` on the same
+weights in bf16 with a static cache, whose decode step generate compiles
+with torch.compile (fullgraph, CUDA graphs) at batch 1 and 8: time to first
+token and decode ms/token, median of 3 runs after warm-up, into
+OUT_DIR/peers.json.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import transformers as T
+
+
+def build():
+    config = T.LlamaConfig(hidden_size=4096, intermediate_size=14336,
+                           num_hidden_layers=8, num_attention_heads=32,
+                           num_key_value_heads=8, vocab_size=128256,
+                           max_position_embeddings=8192, rope_theta=500000.0)
+    torch.manual_seed(0)
+    with torch.device("cuda"):
+        model = T.LlamaForCausalLM(config).eval()
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "norm" in name and p.dim() == 1:
+                p.add_(0.1 * torch.randn_like(p))
+    # Puzzle-style no-op attention: these layers keep only their FFN.
+    for i in range(2, 6):
+        layer = model.model.layers[i]
+
+        def forward(hidden_states, *args, _layer=layer, **kwargs):
+            return hidden_states + _layer.mlp(
+                _layer.post_attention_layernorm(hidden_states))
+
+        layer.forward = forward
+    return model
+
+
+class Logits(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids):
+        return self.model(input_ids=input_ids, use_cache=False).logits
+
+
+def export(model, out):
+    ids = torch.randint(0, 128256, (1, 16), device="cuda")
+    with torch.no_grad():
+        torch.onnx.export(Logits(model), (ids,), f"{out}/p8.onnx",
+                          input_names=["input_ids"], output_names=["logits"],
+                          dynamo=True, opset_version=18,
+                          dynamic_shapes=({1: "seq"},), external_data=True)
+
+
+def time_generate(model, prompts, new):
+    ids = torch.from_numpy(prompts).cuda()
+    mask = torch.ones_like(ids)
+
+    def run(n):
+        torch.cuda.synchronize()
+        start = time.perf_counter()
+        model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=n,
+                       min_new_tokens=n, do_sample=False)
+        torch.cuda.synchronize()
+        return time.perf_counter() - start
+
+    for _ in range(2):  # compiles prefill and decode graphs
+        run(new)
+    first = statistics.median(run(1) for _ in range(3))
+    total = statistics.median(run(new) for _ in range(3))
+    step = (total - first) / (new - 1)
+    return {"first_token_ms": 1e3 * first, "decode_ms_per_token": 1e3 * step,
+            "tokens_per_s_per_sequence": 1 / step,
+            "tokens_per_s_total": ids.shape[0] / step}
+
+
+def main():
+    out = sys.argv[1]
+    prompt, new = (int(a) for a in (sys.argv[2:4] or (128, 256)))
+    os.makedirs(out, exist_ok=True)
+    model = build()
+    rng = np.random.default_rng(0)
+    for batch in (1, 8):
+        np.save(f"{out}/prompts{batch}.npy",
+                rng.integers(0, 128256, (batch, prompt)).astype(np.int64))
+    if not os.path.exists(f"{out}/p8.onnx"):
+        export(model, out)
+    model = model.to(torch.bfloat16)
+    # With a static cache, generate compiles the decode step itself
+    # (fullgraph, CUDA graphs: the gpt-fast recipe).
+    model.generation_config.cache_implementation = "static"
+    model.generation_config.pad_token_id = 0
+    peers = {"torch": torch.__version__, "transformers": T.__version__}
+    for batch in (1, 8):
+        prompts = np.load(f"{out}/prompts{batch}.npy")
+        peers[f"compile_static_batch{batch}"] = time_generate(model, prompts,
+                                                               new)
+        # generate compiled its decode step (else these are eager numbers).
+        peers[f"compile_static_batch{batch}"]["compiled"] = hasattr(
+            model, "_compiled_call")
+        print(batch, peers[f"compile_static_batch{batch}"], flush=True)
+    with open(f"{out}/peers.json", "w") as f:
+        json.dump(peers, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
