@@ -1,7 +1,8 @@
 //===- AttentionPatterns.cpp - Multi-head attention -----------------------===//
 //
-// One `attention` launch: a warp per (query, head, batch), an online softmax
-// over the keys, GQA by indexing the KV head of each query head.
+// One `attention` launch: a CTA of 8 warps per (query, head, batch), each
+// warp an online softmax over every 8th key, merged at the end; GQA by
+// indexing the KV head of each query head.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,9 @@ namespace {
 
 /// The kernel keeps a query row in registers, four values per lane.
 constexpr int64_t kMaxHeadDim = 128;
+/// Warps per query and head, each taking every 8th key; the kernel's
+/// shared memory holds the partial results of up to 8 warps.
+constexpr int64_t kAttentionThreads = 8 * 32;
 
 struct AttentionLowering : GPUPattern<AttentionOp> {
   using GPUPattern::GPUPattern;
@@ -58,7 +62,7 @@ struct AttentionLowering : GPUPattern<AttentionOp> {
     b.launch("attention",
              {b.extent(plan::Sym::seq, 1, 0, 1, false), b.index(heads),
               b.extent(plan::Sym::batch, 1, 0, 1, false)},
-             32,
+             kAttentionThreads,
              {qkv[0], qkv[1], qkv[2], out, *positions, b.extent(plan::Sym::seq),
               kvRows, b.i32(heads), b.i32(kvHeads), b.i32(d),
               b.f32(op.getScale().convertToDouble()),

@@ -1,4 +1,4 @@
-// Attention: a warp per (query, head, batch), grid (seq, heads, batch); GQA
+// Attention: 8 warps per (query, head, batch), grid (seq, heads, batch); GQA
 // by the head counts, the mask as #ffnrt.mask.
 // RUN: ffn-opt %s --split-input-file --convert-ffn-to-gpu | FileCheck %s
 
@@ -19,7 +19,7 @@
 // CHECK: %[[GX:.*]] = ffnrt.extent seq : index
 // CHECK: %[[GY:.*]] = arith.constant 4 : index
 // CHECK: %[[GZ:.*]] = ffnrt.extent batch : index
-// CHECK: %[[WARP:.*]] = arith.constant 32 : index
+// CHECK: %[[WARP:.*]] = arith.constant 256 : index
 // CHECK: gpu.launch_func  @ffn_kernels::@attention blocks in (%[[GX]], %[[GY]], %[[GZ]]) threads in (%[[WARP]], %{{.*}}, %{{.*}})  args(%[[Q]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[O]] : memref<?xbf16>, %[[NOPOS]] : memref<?xi64>, %[[SEQ]] : i32, %[[KVROWS]] : i32, %[[HEADS]] : i32, %[[KV]] : i32, %[[D]] : i32, %[[SCALE]] : f32, %[[CAUSAL]] : i32)
 // CHECK: ffnrt.flags #ffnrt.mask<none>
 // CHECK: gpu.launch_func  @ffn_kernels::@attention

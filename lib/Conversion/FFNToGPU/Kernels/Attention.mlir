@@ -1,9 +1,12 @@
-// Attention with an online softmax; grid (seq, heads, batch), one warp per
-// query. q [rows, heads * d], k and v [batch * kvRows, kvHeads * d], d <=
-// 128: lane l holds dims l, l + 32, l + 64 and l + 96. kvHeads divides heads
-// (GQA). k and v hold kvRows rows per sequence: seq, or a cache's context
-// when the mask is cache, and then query t sees rows up to positions[t]
-// (positions is not read otherwise).
+// Attention with an online softmax; grid (seq, heads, batch), one CTA per
+// query and head. q [rows, heads * d], k and v [batch * kvRows, kvHeads * d],
+// d <= 128: lane l holds dims l, l + 32, l + 64 and l + 96. kvHeads divides
+// heads (GQA). k and v hold kvRows rows per sequence: seq, or a cache's
+// context when the mask is cache, and then query t sees rows up to
+// positions[t] (positions is not read otherwise). Warp w of the CTA takes
+// keys w, w + warps, ...; warp 0 merges their partial softmaxes through
+// shared memory: 16 floats of (max, sum) pairs, then 128 per warp of
+// partial outputs, dim-major within the warp.
 func.func private @lane_dim(%lane: index, %i: index, %d: index) -> (index, i1) {
   %c32 = arith.constant 32 : index
   %c0 = arith.constant 0 : index
@@ -22,28 +25,47 @@ func.func private @ld_masked(%m: memref<?x!act>, %base: index, %j: index, %ok: i
   return %r : f32
 }
 
-// %causal is a #ffnrt.mask.
+// Slot of warp %w's partial output %i (0..3) of lane %lane.
+func.func private @part_slot(%w: index, %i: index, %lane: index) -> index {
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c128 = arith.constant 128 : index
+  %wo = arith.muli %w, %c128 : index
+  %io = arith.muli %i, %c32 : index
+  %a = arith.addi %wo, %io : index
+  %b = arith.addi %a, %lane : index
+  %r = arith.addi %b, %c16 : index
+  return %r : index
+}
+
+// %mask is a #ffnrt.mask.
 gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
                     %out: memref<?x!act>, %positions: memref<?xi64>,
                     %seq32: i32, %kvRows32: i32, %h32: i32, %hkv32: i32,
-                    %d32: i32, %scale: f32, %mask: i32) kernel {
+                    %d32: i32, %scale: f32, %mask: i32)
+    workgroup(%part: memref<1040xf32, #gpu.address_space<workgroup>>) kernel {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
   %c3 = arith.constant 3 : index
+  %c32 = arith.constant 32 : index
   %zero = arith.constant 0.0 : f32
   %ninf = arith.constant 0xFF800000 : f32
   %s = gpu.block_id x
   %h = gpu.block_id y
   %b = gpu.block_id z
-  %lane = gpu.thread_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %lane = arith.remui %tid, %c32 : index
+  %warp = arith.divui %tid, %c32 : index
+  %warps = arith.divui %nt, %c32 : index
   %seq = arith.index_cast %seq32 : i32 to index
+  %kvRows = arith.index_cast %kvRows32 : i32 to index
   %heads = arith.index_cast %h32 : i32 to index
   %kvHeads = arith.index_cast %hkv32 : i32 to index
   %d = arith.index_cast %d32 : i32 to index
   %group = arith.divui %heads, %kvHeads : index
   %kvh = arith.divui %h, %group : index
-  %kvRows = arith.index_cast %kvRows32 : i32 to index
   %bs = arith.muli %b, %seq : index
   %tok = arith.addi %bs, %s : index
   %th = arith.muli %tok, %heads : index
@@ -80,7 +102,7 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   } else {
     scf.yield %plainEnd : index
   }
-  %r:6 = scf.for %key = %c0 to %end step %c1
+  %r:6 = scf.for %key = %warp to %end step %warps
       iter_args(%m = %ninf, %l = %zero, %a0 = %zero, %a1 = %zero, %a2 = %zero, %a3 = %zero)
       -> (f32, f32, f32, f32, f32, f32) {
     %ko = arith.muli %key, %kvStride : index
@@ -115,14 +137,64 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
     %n3 = math.fma %p, %v3, %b3 : f32
     scf.yield %mn, %ln, %n0, %n1, %n2, %n3 : f32, f32, f32, f32, f32, f32
   }
-  %o0 = arith.divf %r#2, %r#1 : f32
-  %o1 = arith.divf %r#3, %r#1 : f32
-  %o2 = arith.divf %r#4, %r#1 : f32
-  %o3 = arith.divf %r#5, %r#1 : f32
-  func.call @st_masked(%out, %qrow, %j0, %ok0, %o0) : (memref<?x!act>, index, index, i1, f32) -> ()
-  func.call @st_masked(%out, %qrow, %j1, %ok1, %o1) : (memref<?x!act>, index, index, i1, f32) -> ()
-  func.call @st_masked(%out, %qrow, %j2, %ok2, %o2) : (memref<?x!act>, index, index, i1, f32) -> ()
-  func.call @st_masked(%out, %qrow, %j3, %ok3, %o3) : (memref<?x!act>, index, index, i1, f32) -> ()
+  // Each warp's (max, sum) and partial outputs, then warp 0 merges them.
+  %isLane0 = arith.cmpi eq, %lane, %c0 : index
+  scf.if %isLane0 {
+    %mi = arith.muli %warp, %c2 : index
+    %li = arith.addi %mi, %c1 : index
+    memref.store %r#0, %part[%mi] : memref<1040xf32, #gpu.address_space<workgroup>>
+    memref.store %r#1, %part[%li] : memref<1040xf32, #gpu.address_space<workgroup>>
+  }
+  %i0 = func.call @part_slot(%warp, %c0, %lane) : (index, index, index) -> index
+  %i1 = func.call @part_slot(%warp, %c1, %lane) : (index, index, index) -> index
+  %i2 = func.call @part_slot(%warp, %c2, %lane) : (index, index, index) -> index
+  %i3 = func.call @part_slot(%warp, %c3, %lane) : (index, index, index) -> index
+  memref.store %r#2, %part[%i0] : memref<1040xf32, #gpu.address_space<workgroup>>
+  memref.store %r#3, %part[%i1] : memref<1040xf32, #gpu.address_space<workgroup>>
+  memref.store %r#4, %part[%i2] : memref<1040xf32, #gpu.address_space<workgroup>>
+  memref.store %r#5, %part[%i3] : memref<1040xf32, #gpu.address_space<workgroup>>
+  gpu.barrier
+  %isWarp0 = arith.cmpi eq, %warp, %c0 : index
+  scf.if %isWarp0 {
+    %top = scf.for %w = %c0 to %warps step %c1 iter_args(%mx = %ninf) -> (f32) {
+      %mi = arith.muli %w, %c2 : index
+      %mw = memref.load %part[%mi] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %n = arith.maximumf %mx, %mw : f32
+      scf.yield %n : f32
+    }
+    %t:5 = scf.for %w = %c0 to %warps step %c1
+        iter_args(%l = %zero, %a0 = %zero, %a1 = %zero, %a2 = %zero, %a3 = %zero)
+        -> (f32, f32, f32, f32, f32) {
+      %mi = arith.muli %w, %c2 : index
+      %li = arith.addi %mi, %c1 : index
+      %mw = memref.load %part[%mi] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %lw = memref.load %part[%li] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %dm = arith.subf %mw, %top : f32
+      %f = math.exp %dm : f32
+      %ln = math.fma %lw, %f, %l : f32
+      %w0 = func.call @part_slot(%w, %c0, %lane) : (index, index, index) -> index
+      %w1 = func.call @part_slot(%w, %c1, %lane) : (index, index, index) -> index
+      %w2 = func.call @part_slot(%w, %c2, %lane) : (index, index, index) -> index
+      %w3 = func.call @part_slot(%w, %c3, %lane) : (index, index, index) -> index
+      %x0 = memref.load %part[%w0] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %x1 = memref.load %part[%w1] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %x2 = memref.load %part[%w2] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %x3 = memref.load %part[%w3] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %n0 = math.fma %x0, %f, %a0 : f32
+      %n1 = math.fma %x1, %f, %a1 : f32
+      %n2 = math.fma %x2, %f, %a2 : f32
+      %n3 = math.fma %x3, %f, %a3 : f32
+      scf.yield %ln, %n0, %n1, %n2, %n3 : f32, f32, f32, f32, f32
+    }
+    %o0 = arith.divf %t#1, %t#0 : f32
+    %o1 = arith.divf %t#2, %t#0 : f32
+    %o2 = arith.divf %t#3, %t#0 : f32
+    %o3 = arith.divf %t#4, %t#0 : f32
+    func.call @st_masked(%out, %qrow, %j0, %ok0, %o0) : (memref<?x!act>, index, index, i1, f32) -> ()
+    func.call @st_masked(%out, %qrow, %j1, %ok1, %o1) : (memref<?x!act>, index, index, i1, f32) -> ()
+    func.call @st_masked(%out, %qrow, %j2, %ok2, %o2) : (memref<?x!act>, index, index, i1, f32) -> ()
+    func.call @st_masked(%out, %qrow, %j3, %ok3, %o3) : (memref<?x!act>, index, index, i1, f32) -> ()
+  }
   gpu.return
 }
 
