@@ -314,13 +314,11 @@ bool ffnrt::deserializePlan(const uint8_t *data, size_t size, Plan &plan,
   return true;
 }
 
-uint64_t ffnrt::fingerprintOf(const Plan &plan,
-                                const std::vector<uint8_t> &weights) {
+uint64_t ffnrt::fingerprintSeed(const Plan &plan) {
   Plan unsealed = plan;
   unsealed.fingerprint = 0;
   std::vector<uint8_t> bytes = serializePlan(unsealed);
-  return fnv1a(weights.data(), weights.size(),
-               fnv1a(bytes.data(), bytes.size()));
+  return fnv1a(bytes.data(), bytes.size());
 }
 
 SidecarHeader ffnrt::makeSidecarHeader(uint64_t fingerprint,

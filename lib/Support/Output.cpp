@@ -67,6 +67,18 @@ bool OutputFile::write(const void *data, size_t size) {
   return !writeError;
 }
 
+bool OutputFile::rewrite(uint64_t offset, const void *data, size_t size) {
+  if (writeError)
+    return false;
+  errno = 0;
+  off_t end = ftello(file);
+  if (end < 0 || fseeko(file, offset, SEEK_SET) != 0 ||
+      std::fwrite(data, 1, size, file) != size ||
+      fseeko(file, end, SEEK_SET) != 0)
+    writeError = errno ? errno : EIO;
+  return !writeError;
+}
+
 std::string OutputFile::commit() {
   if (!file)
     return "cannot write '" + path + "': not open";

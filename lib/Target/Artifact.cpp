@@ -14,6 +14,9 @@
 #include <cmath>
 #include <cstring>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 using namespace mlir;
 using namespace mlir::ffn;
 namespace rt = ::ffnrt;
@@ -44,6 +47,25 @@ uint16_t toF16(float f) {
   return bits;
 }
 
+/// Gives the pages of `bytes` starting at `data` back to the system: the
+/// model's weights are mapped from their files, so pages dropped after use
+/// are read again only if used again, and memory stays at what one piece of
+/// the conversion reads. MADV_PAGEOUT leaves the contents as they are, so
+/// it is harmless on weights that live in ordinary memory.
+/// Pages that [begin, end) only partly covers are kept at the end (the next
+/// piece reads them) unless `toEnd`, and released at the start (the previous
+/// piece is done with them).
+void releasePages(const char *data, int64_t begin, int64_t end, bool toEnd) {
+#ifdef MADV_PAGEOUT
+  static const int64_t page = sysconf(_SC_PAGESIZE);
+  auto at = reinterpret_cast<uintptr_t>(data);
+  uintptr_t first = (at + begin) / page * page;
+  uintptr_t last = (at + end + (toEnd ? page - 1 : 0)) / page * page;
+  if (last > first)
+    madvise(reinterpret_cast<void *>(first), last - first, MADV_PAGEOUT);
+#endif
+}
+
 /// Element i of a dense or dense_resource constant, read from its bytes.
 class ElementReader {
 public:
@@ -60,6 +82,7 @@ public:
         return errorAt(user, "weight '" + resource.getRawHandle().getKey() +
                                  "' has no data (was it elided?)");
       r.data = blob->getData().data();
+      r.mapped = true;
     } else {
       return errorAt(user, "unsupported constant kind");
     }
@@ -94,6 +117,15 @@ public:
     return load<int16_t>(p);
   }
 
+  int64_t elementBytes() const { return element.getIntOrFloatBitWidth() / 8; }
+
+  /// Releases the pages of bytes [begin, end) of the data (see
+  /// releasePages); dense attributes are left alone.
+  void release(int64_t begin, int64_t end, bool toEnd) const {
+    if (mapped)
+      releasePages(data, begin, end, toEnd);
+  }
+
 private:
   template <typename T> static T load(const char *p) {
     T v;
@@ -104,10 +136,42 @@ private:
   const char *data = nullptr;
   Type element;
   bool splat = false;
+  /// Data of a resource blob, whose pages may be given back.
+  bool mapped = false;
 };
 
-/// Appends `weight`'s stored bytes, converted and laid out, to `out`.
-llvm::Error appendWeight(plan::WeightOp weight, std::vector<uint8_t> &out) {
+/// The bytes of `weight` in the sidecar.
+uint64_t storedBytes(plan::WeightOp weight) {
+  auto [rows, k] = weight.getStoredShape();
+  Type stored = weight.getResult().getType().getElementType();
+  return rows * k * llvm::divideCeil(stored.getIntOrFloatBitWidth(), 8);
+}
+
+/// Stores `v` as `stored` at `dst`.
+void storeAs(Type stored, double v, uint8_t *dst) {
+  if (stored.isF32()) {
+    float f = v;
+    std::memcpy(dst, &f, 4);
+  } else if (stored.isBF16()) {
+    uint16_t h = toBF16(static_cast<float>(v));
+    std::memcpy(dst, &h, 2);
+  } else if (stored.isF16()) {
+    uint16_t h = toF16(static_cast<float>(v));
+    std::memcpy(dst, &h, 2);
+  } else {
+    int64_t x = static_cast<int64_t>(v);
+    std::memcpy(dst, &x, 8);
+  }
+}
+
+/// Converts `weight` into its stored bytes and layout for `sink`, reading
+/// each source front to back and releasing the pages it has finished (see
+/// releasePages). A weight stored as is goes out in blocks of about 16 MiB;
+/// a transposed one is assembled whole, from tiles of 64 source rows, since
+/// reading it in output order would touch every page of the source at once.
+llvm::Error streamWeight(plan::WeightOp weight,
+                         llvm::function_ref<bool(const uint8_t *, size_t)> sink,
+                         bool &stopped) {
   std::vector<ElementReader> sources;
   for (Attribute source : weight.getSources()) {
     auto reader = ElementReader::get(weight, source);
@@ -116,34 +180,50 @@ llvm::Error appendWeight(plan::WeightOp weight, std::vector<uint8_t> &out) {
     sources.push_back(*reader);
   }
   auto [rows, k] = weight.getStoredShape();
-  int64_t perSource = rows / sources.size();
+  int64_t n = sources.size(), perSource = rows / n;
   Type stored = weight.getResult().getType().getElementType();
   unsigned bytes = llvm::divideCeil(stored.getIntOrFloatBitWidth(), 8);
-  size_t base = out.size();
-  out.resize(base + rows * k * bytes);
-  uint8_t *dst = out.data() + base;
-  for (int64_t r = 0; r < rows; ++r) {
-    const ElementReader &src = sources[r % sources.size()];
-    int64_t row = r / sources.size();
-    for (int64_t i = 0; i < k; ++i, dst += bytes) {
-      double v =
-          src.at(weight.getTranspose() ? i * perSource + row : row * k + i);
-      if (stored.isF32()) {
-        float f = v;
-        std::memcpy(dst, &f, 4);
-      } else if (stored.isBF16()) {
-        uint16_t h = toBF16(static_cast<float>(v));
-        std::memcpy(dst, &h, 2);
-      } else if (stored.isF16()) {
-        uint16_t h = toF16(static_cast<float>(v));
-        std::memcpy(dst, &h, 2);
-      } else if (stored.isInteger(64)) {
-        int64_t n = static_cast<int64_t>(v);
-        std::memcpy(dst, &n, 8);
-      } else {
-        return errorAt(weight,
-                       llvm::formatv("cannot store weights as {0}", stored));
+  if (!stored.isF32() && !stored.isBF16() && !stored.isF16() &&
+      !stored.isInteger(64))
+    return errorAt(weight,
+                   llvm::formatv("cannot store weights as {0}", stored));
+
+  if (weight.getTranspose()) {
+    // Source s is [k, perSource]; stored row r = row * n + s holds its
+    // column `row`.
+    std::vector<uint8_t> buffer(rows * k * bytes);
+    constexpr int64_t kTile = 64;
+    for (auto [s, src] : llvm::enumerate(sources)) {
+      for (int64_t i0 = 0; i0 < k; i0 += kTile) {
+        int64_t i1 = std::min(k, i0 + kTile);
+        for (int64_t row = 0; row < perSource; ++row) {
+          uint8_t *dst = buffer.data() + ((row * n + s) * k + i0) * bytes;
+          for (int64_t i = i0; i < i1; ++i, dst += bytes)
+            storeAs(stored, src.at(i * perSource + row), dst);
+        }
+        int64_t width = src.elementBytes();
+        src.release(i0 * perSource * width, i1 * perSource * width, i1 == k);
       }
+    }
+    stopped = !sink(buffer.data(), buffer.size());
+    return llvm::Error::success();
+  }
+
+  // Blocks of about 16 MiB, whole interleaved row groups.
+  int64_t block =
+      std::max<int64_t>(n, (int64_t(16) << 20) / (k * bytes) / n * n);
+  std::vector<uint8_t> buffer(std::min(rows, block) * k * bytes);
+  for (int64_t r0 = 0; r0 < rows && !stopped; r0 += block) {
+    int64_t r1 = std::min(rows, r0 + block);
+    uint8_t *dst = buffer.data();
+    for (int64_t r = r0; r < r1; ++r)
+      for (int64_t i = 0; i < k; ++i, dst += bytes)
+        storeAs(stored, sources[r % n].at((r / n) * k + i), dst);
+    stopped = !sink(buffer.data(), dst - buffer.data());
+    int64_t row0 = r0 / n, row1 = (r1 + n - 1) / n;
+    for (const ElementReader &src : sources) {
+      int64_t width = src.elementBytes();
+      src.release(row0 * k * width, row1 * k * width, r1 == rows);
     }
   }
   return llvm::Error::success();
@@ -187,11 +267,13 @@ llvm::Expected<uint64_t> PlanReader::weightOffset(plan::WeightOp weight) {
   auto [it, inserted] = weightOffsets.try_emplace(weight, 0);
   if (!inserted)
     return it->second;
-  std::vector<uint8_t> &data = program.weights;
-  data.resize(llvm::alignTo(data.size(), rt::kTensorAlignment));
-  it->second = data.size();
-  if (llvm::Error e = appendWeight(weight, data))
-    return std::move(e);
+  // Checked now, converted when the sidecar streams out.
+  for (Attribute source : weight.getSources())
+    if (auto reader = ElementReader::get(weight, source); !reader)
+      return reader.takeError();
+  it->second = llvm::alignTo(plan.weightsBytes, rt::kTensorAlignment);
+  plan.weightsBytes = it->second + storedBytes(weight);
+  program.weights.emplace_back(weight, it->second);
   return it->second;
 }
 
@@ -370,7 +452,6 @@ llvm::Error PlanReader::read() {
   for (auto op : func.getOps<gpu::LaunchFuncOp>())
     if (llvm::Error e = launch(op))
       return e;
-  plan.weightsBytes = program.weights.size();
   return llvm::Error::success();
 }
 
@@ -403,4 +484,23 @@ FailureOr<RuntimeProgram> mlir::ffn::buildRuntimeProgram(ModuleOp module) {
     return failure();
   }
   return program;
+}
+
+llvm::Error mlir::ffn::streamWeights(
+    const RuntimeProgram &program,
+    llvm::function_ref<bool(const uint8_t *, size_t)> sink) {
+  static const uint8_t zeros[rt::kTensorAlignment] = {};
+  uint64_t written = 0;
+  bool stopped = false;
+  for (auto [op, offset] : program.weights) {
+    if (!stopped && offset > written)
+      stopped = !sink(zeros, offset - written);
+    if (stopped)
+      break;
+    auto weight = cast<plan::WeightOp>(op);
+    if (llvm::Error e = streamWeight(weight, sink, stopped))
+      return e;
+    written = offset + storedBytes(weight);
+  }
+  return llvm::Error::success();
 }

@@ -30,23 +30,42 @@ struct FFNSerializePlanPass
       return signalPassFailure();
     ::ffnrt::Plan &plan = program->plan;
     plan.weightsFile = llvm::sys::path::filename(weightsFile).str();
-    plan.fingerprint = ::ffnrt::fingerprintOf(plan, program->weights);
+    // The weights stream out once: hashed for the fingerprint and, when
+    // written, copied into the sidecar, whose header gets the fingerprint
+    // last. Whole or not at all: a cubin beside a half-written sidecar
+    // would fail its fingerprint check only at load time.
+    uint64_t hash = ::ffnrt::fingerprintSeed(plan);
+    ffnsupport::OutputFile out;
+    std::string error;
     if (writeWeights) {
-      // Whole or not at all: a cubin beside a half-written sidecar would
-      // fail its fingerprint check only at load time.
-      std::vector<uint8_t> prefix =
-          ::ffnrt::sidecarPrefix(plan.fingerprint, program->weights.size());
-      ffnsupport::OutputFile out;
-      std::string error = out.open(weightsFile);
+      error = out.open(weightsFile);
       if (error.empty()) {
+        std::vector<uint8_t> prefix =
+            ::ffnrt::sidecarPrefix(0, plan.weightsBytes);
         out.write(prefix.data(), prefix.size());
-        out.write(program->weights.data(), program->weights.size());
-        error = out.commit();
       }
-      if (!error.empty()) {
-        module.emitError(error);
+    }
+    if (error.empty()) {
+      llvm::Error streamed =
+          streamWeights(*program, [&](const uint8_t *data, size_t size) {
+            hash = ::ffnrt::fnv1a(data, size, hash);
+            return !writeWeights || out.write(data, size);
+          });
+      if (streamed) {
+        llvm::consumeError(std::move(streamed));
         return signalPassFailure();
       }
+    }
+    plan.fingerprint = hash;
+    if (writeWeights && error.empty()) {
+      ::ffnrt::SidecarHeader header =
+          ::ffnrt::makeSidecarHeader(plan.fingerprint, plan.weightsBytes);
+      out.rewrite(0, &header, sizeof(header));
+      error = out.commit();
+    }
+    if (!error.empty()) {
+      module.emitError(error);
+      return signalPassFailure();
     }
     std::vector<uint8_t> bytes = ::ffnrt::serializePlan(plan);
     auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(plan::kKernelModule);

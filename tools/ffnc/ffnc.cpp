@@ -27,6 +27,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/Diagnostics.h"
@@ -193,21 +194,24 @@ llvm::cl::opt<bool> elideWeights(
 /// Weights larger than this are named, not printed, with --elide-weights.
 constexpr size_t kElideBytes = 1024;
 
-/// Replaces every large dense_resource constant by one that names a resource
-/// without data, so that printing never reads or hex-encodes the weights.
+/// Replaces every large dense_resource attribute (of constants, and of the
+/// plan's ffnrt.weight sources) by one that names a resource without data,
+/// so that printing never reads or hex-encodes the weights.
 void elideLargeWeights(ModuleOp module) {
   auto &manager =
       DenseResourceElementsHandle::getManagerInterface(module.getContext());
-  module.walk([&](arith::ConstantOp constant) {
-    auto attr = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
-    AsmResourceBlob *blob = attr ? attr.getRawHandle().getBlob() : nullptr;
-    if (!blob || blob->getData().size() <= kElideBytes)
-      return;
-    DenseResourceElementsHandle handle =
-        manager.insert(attr.getRawHandle().getKey());
-    constant.setValueAttr(
-        DenseResourceElementsAttr::get(attr.getType(), handle));
-  });
+  AttrTypeReplacer replacer;
+  replacer.addReplacement(
+      [&](DenseResourceElementsAttr attr) -> std::optional<Attribute> {
+        AsmResourceBlob *blob = attr.getRawHandle().getBlob();
+        if (!blob || blob->getData().size() <= kElideBytes)
+          return std::nullopt;
+        return DenseResourceElementsAttr::get(
+            attr.getType(), manager.insert(attr.getRawHandle().getKey()));
+      });
+  replacer.recursivelyReplaceElementsIn(module, /*replaceAttrs=*/true,
+                                        /*replaceLocs=*/false,
+                                        /*replaceTypes=*/false);
 }
 
 /// Prints numbered phases with the time elapsed since the start.

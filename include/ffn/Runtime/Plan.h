@@ -124,9 +124,10 @@ bool deserializePlan(const uint8_t *data, size_t size, Plan &plan,
 uint64_t fnv1a(const void *data, size_t size,
                uint64_t seed = 0xcbf29ce484222325ull);
 
-/// The fingerprint that ties a plan to its weights: FNV-1a over the plan
-/// serialized with fingerprint 0, then over the weights.
-uint64_t fingerprintOf(const Plan &plan, const std::vector<uint8_t> &weights);
+/// The fingerprint that ties a plan to its weights is FNV-1a over the plan
+/// serialized with fingerprint 0, then over the weights: this is the first
+/// half, which fnv1a() continues over the weights as they are written.
+uint64_t fingerprintSeed(const Plan &plan);
 
 /// The sidecar header, at offset 0 of the weights file.
 struct SidecarHeader {

@@ -34,6 +34,9 @@ public:
   }
   /// Writes `size` bytes; false once any write failed.
   bool write(const void *data, size_t size);
+  /// Overwrites bytes already written at `offset` (a header completed last)
+  /// and goes on writing at the end; false once any write failed.
+  bool rewrite(uint64_t offset, const void *data, size_t size);
   /// Closes the temporary and renames it to the path; returns why it
   /// cannot (naming the path and the reason), or "".
   std::string commit();

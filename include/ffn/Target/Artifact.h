@@ -1,8 +1,8 @@
 //===- Artifact.h - From the plan in IR to the runtime's files --*- C++ -*-===//
 //
 // The last step of compilation: @ffn_plan (ffnrt ops and gpu.launch_func)
-// becomes the runtime's launch plan, and every ffnrt.weight is converted to
-// its storage type and laid out in the sidecar.
+// becomes the runtime's launch plan, and every ffnrt.weight is laid out in
+// the sidecar, then converted to its storage type as it is streamed out.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,9 +19,19 @@ namespace mlir::ffn {
 struct RuntimeProgram {
   /// The launch plan; its fingerprint covers the plan and the weights.
   ::ffnrt::Plan plan;
-  /// The sidecar's data: every weight, aligned, in the kernels' layout.
-  std::vector<uint8_t> weights;
+  /// The sidecar's data, laid out but not converted yet: each weight and
+  /// its byte offset, in increasing order; plan.weightsBytes in all.
+  std::vector<std::pair<Operation *, uint64_t>> weights;
 };
+
+/// Converts the program's weights to their storage types and layouts and
+/// hands the sidecar's data to `sink` in order, a piece at a time, so that
+/// the whole never sits in memory; the pages of the model's weights that a
+/// piece read are given back to the system after it. `sink` returns false
+/// to stop.
+llvm::Error
+streamWeights(const RuntimeProgram &program,
+              llvm::function_ref<bool(const uint8_t *data, size_t size)> sink);
 
 /// Reads the plan function of `module` (after convert-ffn-to-gpu and
 /// ffn-plan-arena) and lays out its weights. Errors are diagnostics at the
