@@ -54,18 +54,21 @@ Tensor idsOf(llvm::ArrayRef<int64_t> ids) {
   return t;
 }
 
-/// The index of the largest logit of the last row (the first on ties).
-int64_t argmaxOfLastRow(const Tensor &logits) {
+/// The next token from the last row of `logits`.
+int64_t pickFromLastRow(const Tensor &logits, ::ffnrt::Sampler &sampler) {
   int64_t vocab = logits.dim(-1), base = logits.numElements() - vocab;
-  int64_t best = 0;
-  for (int64_t k = 1; k < vocab; ++k)
-    if (logits.getDouble(base + k) > logits.getDouble(base + best))
-      best = k;
-  return best;
+  std::vector<float> row(vocab);
+  for (int64_t k = 0; k < vocab; ++k)
+    row[k] = logits.getDouble(base + k);
+  return sampler.next(row.data(), vocab);
 }
 
 llvm::Expected<Generation> generate(const Tensor &prompts, int64_t newTokens,
+                                    const ::ffnrt::SamplingOptions &sampling,
                                     const Step &step) {
+  if (std::string why = ::ffnrt::samplingProblem(sampling); !why.empty())
+    return makeError(why);
+  ::ffnrt::Sampler sampler(sampling);
   auto lengths = promptLengths(prompts);
   if (!lengths)
     return lengths.takeError();
@@ -84,7 +87,7 @@ llvm::Expected<Generation> generate(const Tensor &prompts, int64_t newTokens,
         return makeError(llvm::formatv("sequence {0}, new token {1}: {2}", b, t,
                                        llvm::toString(logits.takeError())));
       fed = sequence.size();
-      sequence.push_back(argmaxOfLastRow(*logits));
+      sequence.push_back(pickFromLastRow(*logits, sampler));
       auto now = std::chrono::steady_clock::now();
       double seconds = std::chrono::duration<double>(now - start).count();
       (t == 0 ? result.firstToken : result.steps).push_back(seconds);
@@ -98,9 +101,10 @@ llvm::Expected<Generation> generate(const Tensor &prompts, int64_t newTokens,
 
 } // namespace
 
-llvm::Expected<Generation> mlir::ffn::ref::generateCached(func::FuncOp step,
-                                                          const Tensor &prompts,
-                                                          int64_t newTokens) {
+llvm::Expected<Generation>
+mlir::ffn::ref::generateCached(func::FuncOp step, const Tensor &prompts,
+                               int64_t newTokens,
+                               const ::ffnrt::SamplingOptions &sampling) {
   unsigned caches = step.getNumArguments() < 2 ? 0 : step.getNumArguments() - 2;
   if (step.getNumArguments() < 2 || step.getNumResults() != caches + 1)
     return makeError("the function is not a generation step (ffn-kv-cache)");
@@ -130,7 +134,7 @@ llvm::Expected<Generation> mlir::ffn::ref::generateCached(func::FuncOp step,
   executor.keepConstants();
   std::vector<Tensor> state;
   return generate(
-      prompts, newTokens,
+      prompts, newTokens, sampling,
       [&](llvm::ArrayRef<int64_t> sequence,
           int64_t fed) -> llvm::Expected<Tensor> {
         if (fed == 0)
@@ -151,11 +155,12 @@ llvm::Expected<Generation> mlir::ffn::ref::generateCached(func::FuncOp step,
 }
 
 llvm::Expected<Generation> mlir::ffn::ref::generateByRecomputation(
-    func::FuncOp forward, const Tensor &prompts, int64_t newTokens) {
+    func::FuncOp forward, const Tensor &prompts, int64_t newTokens,
+    const ::ffnrt::SamplingOptions &sampling) {
   Executor executor(forward);
   executor.keepConstants();
   return generate(
-      prompts, newTokens,
+      prompts, newTokens, sampling,
       [&](llvm::ArrayRef<int64_t> sequence, int64_t) -> llvm::Expected<Tensor> {
         auto results = executor.run({idsOf(sequence)});
         if (!results)

@@ -22,6 +22,15 @@ uint64_t ffnrt_cache_bytes(const ffnrt_model *m) {
   return bytes;
 }
 
+ffnrt_status ffnrt_set_sampling(ffnrt_model *m, double temperature,
+                                int64_t topK, double topP, uint64_t seed) {
+  SamplingOptions options{temperature, topK, topP, seed};
+  if (std::string why = samplingProblem(options); !why.empty())
+    return fail(why);
+  m->sampling = options;
+  return FFNRT_OK;
+}
+
 ffnrt_status ffnrt_reset(ffnrt_model *m) {
   const Driver &d = driver();
   FFNRT_CHECK(d.cuCtxSetCurrent(m->context), "selecting the context");
@@ -32,10 +41,10 @@ ffnrt_status ffnrt_reset(ffnrt_model *m) {
 
 namespace {
 
-/// Runs `ids` at positions first, first + 1, ... and returns the index of
-/// the largest logit of the last row (the first on ties).
+/// Runs `ids` at positions first, first + 1, ... and picks the next token
+/// from the logits of the last row.
 ffnrt_status step(ffnrt_model *m, const std::vector<int64_t> &ids,
-                  int64_t first, int64_t &next) {
+                  int64_t first, Sampler &sampler, int64_t &next) {
   const Plan &plan = m->plan;
   std::vector<int64_t> positions(ids.size());
   for (size_t k = 0; k < ids.size(); ++k)
@@ -53,10 +62,7 @@ ffnrt_status step(ffnrt_model *m, const std::vector<int64_t> &ids,
   CUdeviceptr last = m->outputs[0].ptr + (ids.size() - 1) * vocab * 4;
   FFNRT_CHECK(driver().cuMemcpyDtoH(logits.data(), last, vocab * 4),
               "reading the logits");
-  next = 0;
-  for (int64_t k = 1; k < vocab; ++k)
-    if (logits[k] > logits[next])
-      next = k;
+  next = sampler.next(logits.data(), vocab);
   return FFNRT_OK;
 }
 
@@ -77,6 +83,7 @@ ffnrt_status ffnrt_generate(ffnrt_model *m, const int64_t *prompts, int batch,
   int outWidth = width + newTokens;
   std::fill(tokens, tokens + int64_t(batch) * outWidth, -1);
   using Clock = std::chrono::steady_clock;
+  Sampler sampler(m->sampling);
   for (int b = 0; b < batch; ++b) {
     const int64_t *row = prompts + int64_t(b) * width;
     int length = width;
@@ -102,7 +109,7 @@ ffnrt_status ffnrt_generate(ffnrt_model *m, const int64_t *prompts, int batch,
     for (int t = 0; t < newTokens; ++t) {
       std::vector<int64_t> ids(sequence.begin() + fed, sequence.end());
       int64_t next;
-      if (ffnrt_status s = step(m, ids, fed, next); s != FFNRT_OK)
+      if (ffnrt_status s = step(m, ids, fed, sampler, next); s != FFNRT_OK)
         return s;
       fed = sequence.size();
       sequence.push_back(next);

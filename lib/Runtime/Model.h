@@ -10,6 +10,7 @@
 #define LIB_RUNTIME_MODEL_H
 
 #include "ffn/Runtime/Plan.h"
+#include "ffn/Runtime/Sampling.h"
 #include "ffn/Runtime/ffnrt.h"
 
 #include <cuda.h>
@@ -82,6 +83,8 @@ struct ffnrt_model {
   std::vector<DeviceBuffer> inputs, outputs;
   /// The plan's states (KV caches), kept between runs.
   std::vector<DeviceBuffer> states;
+  /// How ffnrt_generate picks tokens.
+  ffnrt::SamplingOptions sampling;
   std::vector<std::vector<int64_t>> inputShapes;
   int64_t tokens = 0, batch = 0, seq = 0;
   bool inputsSet = false;

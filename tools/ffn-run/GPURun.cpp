@@ -110,6 +110,10 @@ static int generate(const Options &o, ffnrt_model *model) {
   std::printf("kv cache: %lld positions, %.3f MiB per sequence\n",
               static_cast<long long>(context), cacheBytes / 1048576.0);
 
+  const ffnrt::SamplingOptions &sampling = o.sampling;
+  if (ffnrt_set_sampling(model, sampling.temperature, sampling.topK,
+                         sampling.topP, sampling.seed) != FFNRT_OK)
+    return reportError(ffnrt_error());
   NpyArray tokens(DType::I64, {batch, width + n});
   std::vector<int64_t> out(batch * (width + n));
   std::vector<float> first(batch), steps(batch * (n - 1));

@@ -84,6 +84,11 @@ const OptionInfo kOptions[] = {
      "int64 [batch, length] array, rows right-padded with -1); --output "
      "gets prompt and new ids, --reference is compared id by id",
      Scope::All, &Options::generate},
+    {"sampling", "key=value,...",
+     "With --generate: temperature=T,top-k=K,top-p=P,seed=S draws each "
+     "token from softmax(logits / T) over the K most likely (0: all) and "
+     "the fewest of those reaching probability P (default: greedy)",
+     Scope::All, &Options::samplingText},
     {"max-context", "n",
      "With --generate: positions the KV cache holds (default: the longest "
      "prompt plus N)",
@@ -96,9 +101,8 @@ const OptionInfo kOptions[] = {
      "With --generate and --reference: new ids that must match", Scope::All,
      &Options::minTokenAgreement},
     {"min-forced-agreement", "percent",
-     "With --generate and --reference: run the reference tokens and require "
-     "this share of positions to predict the reference's next id (teacher "
-     "forcing, free of the drift of one early difference)",
+     "With --generate and --reference: share of positions where the "
+     "reference's tokens, run at once, predict its next id (teacher forcing)",
      Scope::Compiled, &Options::minForcedAgreement},
     {"bench", nullptr,
      "Measure the latency of a run with CUDA events and print percentiles",
@@ -233,6 +237,39 @@ bool endsWith(const std::string &s, const std::string &suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+/// Parses "temperature=T,top-k=K,top-p=P,seed=S" (any subset, any order).
+std::string parseSampling(const std::string &text,
+                          ffnrt::SamplingOptions &sampling) {
+  size_t at = 0;
+  while (at <= text.size()) {
+    size_t comma = text.find(',', at);
+    std::string item = text.substr(at, comma - at);
+    at = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    size_t eq = item.find('=');
+    std::string key = item.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    char *end = nullptr;
+    errno = 0;
+    double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end || errno)
+      return "expected KEY=NUMBER, got '" + item + "'";
+    if (key == "temperature")
+      sampling.temperature = number;
+    else if (key == "top-p")
+      sampling.topP = number;
+    else if ((key == "top-k" || key == "seed") &&
+             (number < 0 || number != std::floor(number) || number > 9e18))
+      return key + " must be a non-negative integer, got '" + value + "'";
+    else if (key == "top-k")
+      sampling.topK = static_cast<int64_t>(number);
+    else if (key == "seed")
+      sampling.seed = static_cast<uint64_t>(number);
+    else
+      return "unknown key '" + key + "' (temperature, top-k, top-p, seed)";
+  }
+  return ffnrt::samplingProblem(sampling);
+}
+
 /// Parses into `options`; returns why it cannot, or "".
 std::string parse(int argc, char **argv, Options &options) {
   std::vector<const OptionInfo *> given;
@@ -305,6 +342,13 @@ std::string parse(int argc, char **argv, Options &options) {
   if (generating && (options.perRow || !options.targets.empty()))
     return "--generate runs each prompt on its own; --per-row and "
            "--targets do not apply";
+  if (!options.samplingText.empty()) {
+    if (!generating)
+      return "--sampling goes with --generate";
+    if (std::string why = parseSampling(options.samplingText, options.sampling);
+        !why.empty())
+      return "--sampling: " + why;
+  }
   if (!std::isnan(options.minForcedAgreement) && options.reference.empty())
     return "--min-forced-agreement needs --reference";
   if (options.maxContext != -1 && options.maxContext < 1)

@@ -9,6 +9,8 @@
 #ifndef FFN_RUN_OPTIONS_H
 #define FFN_RUN_OPTIONS_H
 
+#include "ffn/Runtime/Sampling.h"
+
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -37,6 +39,9 @@ struct Options {
   double minTokenAgreement = 100;
   /// NaN unless given: teacher-forced agreement is checked only then.
   double minForcedAgreement = NAN;
+  /// --sampling as given, and parsed.
+  std::string samplingText;
+  ffnrt::SamplingOptions sampling;
   /// GiB; 0: the reference executor's default budget.
   double maxMemory = 0;
   bool bench = false, noGraph = false, profile = false;

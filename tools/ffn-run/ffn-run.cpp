@@ -85,7 +85,8 @@ static int generateOnReferenceExecutor(const Options &options, ModuleOp module,
 
   llvm::Expected<ref::Generation> generation = ref::Generation();
   if (options.noKVCache) {
-    generation = ref::generateByRecomputation(func, prompts, options.generate);
+    generation = ref::generateByRecomputation(func, prompts, options.generate,
+                                              options.sampling);
   } else {
     int64_t longest = *std::max_element(lengths->begin(), lengths->end());
     int64_t context = options.maxContext != -1 ? options.maxContext
@@ -97,7 +98,8 @@ static int generateOnReferenceExecutor(const Options &options, ModuleOp module,
     if (failed(pm.run(module)))
       return 2;
     printCacheSummary(func, context);
-    generation = ref::generateCached(func, prompts, options.generate);
+    generation =
+        ref::generateCached(func, prompts, options.generate, options.sampling);
   }
   if (!generation)
     return reportError(llvm::toString(generation.takeError()));

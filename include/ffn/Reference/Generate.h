@@ -11,6 +11,7 @@
 #define FFN_REFERENCE_GENERATE_H
 
 #include "ffn/Dialect/FFN/Utils/Tensor.h"
+#include "ffn/Runtime/Sampling.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Error.h"
@@ -33,16 +34,19 @@ struct Generation {
 /// negative id before its padding.
 llvm::Expected<std::vector<int64_t>> promptLengths(const Tensor &prompts);
 
-/// Greedy generation of `newTokens` per sequence through `step`, a function
-/// rewritten by ffn-kv-cache.
+/// Generation of `newTokens` per sequence through `step`, a function
+/// rewritten by ffn-kv-cache, each token picked as `sampling` says (the
+/// runtime's rule and random stream).
 llvm::Expected<Generation>
-generateCached(func::FuncOp step, const Tensor &prompts, int64_t newTokens);
+generateCached(func::FuncOp step, const Tensor &prompts, int64_t newTokens,
+               const ::ffnrt::SamplingOptions &sampling);
 
-/// Greedy generation of `newTokens` per sequence by running `forward`, the
-/// plain forward, on the whole sequence for each of them.
-llvm::Expected<Generation> generateByRecomputation(func::FuncOp forward,
-                                                   const Tensor &prompts,
-                                                   int64_t newTokens);
+/// The same by running `forward`, the plain forward, on the whole sequence
+/// for each new token.
+llvm::Expected<Generation>
+generateByRecomputation(func::FuncOp forward, const Tensor &prompts,
+                        int64_t newTokens,
+                        const ::ffnrt::SamplingOptions &sampling);
 
 } // namespace mlir::ffn::ref
 

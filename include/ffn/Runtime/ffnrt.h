@@ -107,12 +107,20 @@ uint64_t ffnrt_cache_bytes(const ffnrt_model *model);
 /* Zeroes the KV caches. */
 ffnrt_status ffnrt_reset(ffnrt_model *model);
 
-/* Greedy generation of `new_tokens` ids after each prompt. `prompts` is
-   int64 [batch, width], each row a prompt right-padded with -1. Sequences
-   run one after another: a prefill of the prompt, then one decode step per
-   further token (replayed as a CUDA graph when graphs are on). `tokens`
-   receives int64 [batch, width + new_tokens]: each prompt followed by its
-   new ids, right-padded with -1. When not null, `first_token_ms[b]` gets
+/* How ffnrt_generate picks each token: greedy while `temperature` is 0
+   (the default), else drawn from softmax(logits / temperature) over the
+   `top_k` most likely tokens (0: all) and the fewest of those whose
+   probability reaches `top_p`, from a stream seeded with `seed` that
+   continues across the sequences of a call. */
+ffnrt_status ffnrt_set_sampling(ffnrt_model *model, double temperature,
+                                int64_t top_k, double top_p, uint64_t seed);
+
+/* Generation of `new_tokens` ids after each prompt (see ffnrt_set_sampling).
+   `prompts` is int64 [batch, width], each row a prompt right-padded with -1.
+   Sequences run one after another: a prefill of the prompt, then one decode
+   step per further token (replayed as a CUDA graph when graphs are on).
+   `tokens` receives int64 [batch, width + new_tokens]: each prompt followed by
+   its new ids, right-padded with -1. When not null, `first_token_ms[b]` gets
    sequence b's time to its first new id and `step_ms[b * (new_tokens - 1)
    + t]` the time of its decode step t, host wall clock. */
 ffnrt_status ffnrt_generate(ffnrt_model *model, const int64_t *prompts,
