@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs each fuzzer for SECONDS on a scratch copy of its seed corpus; fails
-# when any of them reports a crash, leak, timeout or out-of-memory.
+# when any of them reports a crash, leak, timeout or out-of-memory. The
+# random seed is fixed (FFNC_FUZZ_SEED, default 1), so every run tries the
+# same inputs in the same order and a finding repeats.
 #   test/Fuzz/smoke.sh BUILD_DIR SECONDS
 set -euo pipefail
 
@@ -20,7 +22,8 @@ for run in "ffn-fuzz-import import 65536" "ffn-fuzz-npy npy 4096"; do
   # Findings are written to $work, so the checkout stays clean; run from a
   # copy of the failing input to reproduce (docs/fuzzing.md).
   if (cd "$work/$fuzzer.out" &&
-      "$build/bin/$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 \
+      "$build/bin/$fuzzer" -max_total_time="$seconds" \
+        -seed="${FFNC_FUZZ_SEED:-1}" -rss_limit_mb=2048 \
         -max_len="$max_len" -timeout=10 -print_final_stats=1 \
         "$work/$corpus" >"$work/$fuzzer.log" 2>&1); then
     grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec)' \
