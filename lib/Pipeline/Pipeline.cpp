@@ -43,6 +43,7 @@ void mlir::ffn::buildFFNCPipeline(OpPassManager &pm,
     FFNSerializePlanOptions serialize;
     serialize.weightsFile = options.weightsFile;
     serialize.writeWeights = options.writeWeights;
+    serialize.progress = options.progress;
     pm.addPass(createFFNSerializePlan(serialize));
   }
 }

@@ -348,6 +348,7 @@ int writeArtifact(ModuleOp module, ffnc::StageRunner &stages, Phases &phases) {
   std::string weightsPath = weightsPathFor(outputPath);
   stages.getOptions().weightsFile = weightsPath;
   stages.getOptions().writeWeights = emit == Emit::Cubin;
+  stages.getOptions().progress = !quiet;
   if (failed(stages.run(module, ffn::PipelineStage::Serialize)))
     return kErrorExit;
   auto plan = ffn::serializedPlan(module);

@@ -74,6 +74,10 @@ struct FFNCPipelineOptions : PassPipelineOptions<FFNCPipelineOptions> {
       *this, "write-weights",
       llvm::cl::desc("Write the sidecar (else only fingerprint the weights)"),
       llvm::cl::init(true)};
+  Option<bool> progress{
+      *this, "progress",
+      llvm::cl::desc("Report the weights' streaming on stderr"),
+      llvm::cl::init(false)};
 };
 
 /// Adds the stages [first, last] to `pm`, which runs on the module.

@@ -22,7 +22,10 @@ def FFNSerializePlan : Pass<"ffn-serialize-plan", "ModuleOp"> {
            "\"model.weights\"",
            "The weights sidecar; the plan names its file name">,
     Option<"writeWeights", "write-weights", "bool", "true",
-           "Write the sidecar (else only fingerprint the weights)">
+           "Write the sidecar (else only fingerprint the weights)">,
+    Option<"progress", "progress", "bool", "false",
+           "Report on stderr how far the weights have streamed out: bytes, "
+           "rate and time left, every 2 seconds and once at the end">
   ];
 }
 
