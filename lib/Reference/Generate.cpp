@@ -2,6 +2,7 @@
 
 #include "ffn/Reference/Generate.h"
 #include "ffn/Reference/Executor.h"
+#include "ffn/Runtime/Prompts.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -23,19 +24,11 @@ mlir::ffn::ref::promptLengths(const Tensor &prompts) {
                      std::string(dtypeName(prompts.dtype())) + " " +
                      prompts.shapeString());
   std::vector<int64_t> lengths;
-  for (int64_t b = 0; b < prompts.dim(0); ++b) {
-    int64_t length = prompts.dim(1);
-    while (length > 0 && prompts.getInt(b * prompts.dim(1) + length - 1) == -1)
-      --length;
-    if (length == 0)
-      return makeError(llvm::formatv("prompt {0} is empty", b));
-    for (int64_t k = 0; k < length; ++k)
-      if (prompts.getInt(b * prompts.dim(1) + k) < 0)
-        return makeError(llvm::formatv(
-            "prompt {0} has the negative id {1} at {2}; only trailing -1 "
-            "pads a prompt",
-            b, prompts.getInt(b * prompts.dim(1) + k), k));
-    lengths.push_back(length);
+  for (int64_t b = 0, width = prompts.dim(1); b < prompts.dim(0); ++b) {
+    const int64_t *row = prompts.i().data() + b * width;
+    if (std::string why = ::ffnrt::promptProblem(row, width, b); !why.empty())
+      return makeError(why);
+    lengths.push_back(::ffnrt::promptLength(row, width));
   }
   return lengths;
 }

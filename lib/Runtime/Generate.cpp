@@ -7,6 +7,8 @@
 
 #include "Model.h"
 
+#include "ffn/Runtime/Prompts.h"
+
 #include <chrono>
 #include <string>
 
@@ -86,16 +88,9 @@ ffnrt_status ffnrt_generate(ffnrt_model *m, const int64_t *prompts, int batch,
   Sampler sampler(m->sampling);
   for (int b = 0; b < batch; ++b) {
     const int64_t *row = prompts + int64_t(b) * width;
-    int length = width;
-    while (length > 0 && row[length - 1] == -1)
-      --length;
-    if (length == 0)
-      return fail("prompt " + std::to_string(b) + " is empty");
-    for (int k = 0; k < length; ++k)
-      if (row[k] < 0)
-        return fail("prompt " + std::to_string(b) + " has the negative id " +
-                    std::to_string(row[k]) + " at " + std::to_string(k) +
-                    "; only trailing -1 pads a prompt");
+    if (std::string why = promptProblem(row, width, b); !why.empty())
+      return fail(why);
+    int64_t length = promptLength(row, width);
     if (length + newTokens - 1 > plan.maxContext)
       return fail("prompt " + std::to_string(b) + " (" +
                   std::to_string(length) + " tokens) and " +

@@ -96,6 +96,17 @@ std::string checkOutput(const Options &options, const std::string &name,
   return error;
 }
 
+void reportAgreement(const char *what, int64_t equal, int64_t total,
+                     double limit, const std::string &suffix,
+                     Verdict &verdict) {
+  double agreement = 100.0 * equal / std::max<int64_t>(total, 1);
+  verdict.checked = true;
+  verdict.passed &= total > 0 && agreement >= limit;
+  std::printf("%s: %lld of %lld (%.2f%%, limit %.2f%%)%s\n", what,
+              static_cast<long long>(equal), static_cast<long long>(total),
+              agreement, limit, suffix.c_str());
+}
+
 std::string checkTokens(const Options &options, const NpyArray &tokens,
                         const std::vector<int64_t> &lengths, Verdict &verdict) {
   std::printf("tokens: %s %s\n", dtypeName(tokens.dtype),
@@ -121,25 +132,14 @@ std::string checkTokens(const Options &options, const NpyArray &tokens,
           first = "; first difference: sequence " + std::to_string(b) +
                   ", new token " + std::to_string(k - lengths[b]);
       }
-    double agreement = 100.0 * equal / std::max<int64_t>(total, 1);
-    verdict.checked = true;
-    verdict.passed &= total > 0 && agreement >= options.minTokenAgreement;
-    std::printf("new ids equal to the reference: %lld of %lld (%.2f%%, limit "
-                "%.2f%%)%s\n",
-                static_cast<long long>(equal), static_cast<long long>(total),
-                agreement, options.minTokenAgreement, first.c_str());
+    reportAgreement("new ids equal to the reference", equal, total,
+                    options.minTokenAgreement, first, verdict);
   }
   return options.output.empty() ? "" : writeNpy(options.output, tokens);
 }
 
 void printGenerationTimes(const std::vector<double> &firstToken,
                           const std::vector<double> &steps, int64_t batch) {
-  auto percentile = [](std::vector<double> v, double p) {
-    if (v.empty())
-      return 0.0;
-    std::sort(v.begin(), v.end());
-    return v[static_cast<size_t>(p * (v.size() - 1) + 0.5)];
-  };
   double total = 0;
   for (double s : firstToken)
     total += s;

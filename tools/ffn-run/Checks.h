@@ -12,6 +12,8 @@
 
 #include "ffn/Support/Npy.h"
 
+#include <algorithm>
+
 /// What the checks of a run found.
 struct Verdict {
   bool checked = false, passed = true;
@@ -28,6 +30,23 @@ std::string readRows(const Options &options, const std::string &path,
 /// "".
 std::string checkOutput(const Options &options, const std::string &name,
                         const ffnsupport::NpyArray &output, Verdict &verdict);
+
+/// The p-quantile of `values`, interpolated between neighbours (0 when
+/// there are none).
+template <typename T> double percentile(std::vector<T> values, double p) {
+  if (values.empty())
+    return 0;
+  std::sort(values.begin(), values.end());
+  double at = p * (values.size() - 1);
+  size_t lo = static_cast<size_t>(at);
+  size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (at - lo) * (values[hi] - values[lo]);
+}
+
+/// Prints "WHAT: EQUAL of TOTAL (P%, limit L%)SUFFIX" and fails `verdict`
+/// when nothing was compared or the share is below `limit` percent.
+void reportAgreement(const char *what, int64_t equal, int64_t total,
+                     double limit, const std::string &suffix, Verdict &verdict);
 
 /// Reports generated tokens (int64 [batch, width], prompt `lengths[b]` ids
 /// then new ones, right-padded with -1) and checks them as `options` ask:

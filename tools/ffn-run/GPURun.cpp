@@ -4,6 +4,7 @@
 #include "Checks.h"
 #include "Profile.h"
 
+#include "ffn/Runtime/Prompts.h"
 #include "ffn/Runtime/ffnrt.h"
 
 #include <algorithm>
@@ -11,14 +12,6 @@
 #include <cstring>
 
 using namespace ffnsupport;
-
-static double percentile(std::vector<float> sorted, double p) {
-  std::sort(sorted.begin(), sorted.end());
-  double at = p * (sorted.size() - 1);
-  size_t lo = static_cast<size_t>(at);
-  size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
-}
 
 /// Runs each reference row (prompt and new ids) through the model at once
 /// and counts the positions after the prompt whose largest logit is the
@@ -39,9 +32,7 @@ static std::string checkForced(const Options &o, ffnrt_model *model,
   std::vector<int64_t> ids = expected.toInts();
   for (size_t b = 0; b < lengths.size(); ++b) {
     const int64_t *row = ids.data() + b * width;
-    int64_t length = width;
-    while (length > 0 && row[length - 1] == -1)
-      --length;
+    int64_t length = ffnrt::promptLength(row, width);
     if (length <= lengths[b])
       continue;
     // Positions 0 .. length - 2 predict ids 1 .. length - 1.
@@ -68,13 +59,8 @@ static std::string checkForced(const Options &o, ffnrt_model *model,
       equal += std::max_element(at, at + vocab) - at == row[k + 1];
     }
   }
-  double agreement = 100.0 * equal / std::max<int64_t>(total, 1);
-  verdict.checked = true;
-  verdict.passed &= total > 0 && agreement >= o.minForcedAgreement;
-  std::printf("teacher-forced next ids equal to the reference: %lld of %lld "
-              "(%.2f%%, limit %.2f%%)\n",
-              static_cast<long long>(equal), static_cast<long long>(total),
-              agreement, o.minForcedAgreement);
+  reportAgreement("teacher-forced next ids equal to the reference", equal,
+                  total, o.minForcedAgreement, "", verdict);
   return "";
 }
 
@@ -98,10 +84,9 @@ static int generate(const Options &o, ffnrt_model *model) {
   int64_t batch = prompts.shape[0], width = prompts.shape[1];
   int64_t n = o.generate;
   std::vector<int64_t> ids = prompts.toInts();
-  std::vector<int64_t> lengths(batch, width);
+  std::vector<int64_t> lengths;
   for (int64_t b = 0; b < batch; ++b)
-    while (lengths[b] > 0 && ids[b * width + lengths[b] - 1] == -1)
-      --lengths[b];
+    lengths.push_back(ffnrt::promptLength(ids.data() + b * width, width));
   std::printf("model: %s on %s (%s, %s, %.1f MiB of weights)\n",
               o.model.c_str(), ffnrt_device_name(model), ffnrt_target(model),
               ffnrt_precision(model), ffnrt_weight_bytes(model) / 1048576.0);
