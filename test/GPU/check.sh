@@ -2,7 +2,8 @@
 # check.sh FFNC FFN_RUN WORKDIR NAME MODEL.onnx "FFNC ARGS" FFN-RUN ARGS...
 # Compiles MODEL with FFNC ARGS into WORKDIR/NAME.cubin, runs it with
 # ffn-run and passes when ffn-run's last line is PASSED. With
-# FFNC_MEMCHECK=1 ffn-run runs under compute-sanitizer's memcheck.
+# With FFNC_SANITIZE=TOOL (memcheck, racecheck, ...) ffn-run runs under
+# that compute-sanitizer tool, which must report no error.
 set -uo pipefail
 ffnc=$1 run=$2 work=$3 name=$4 model=$5 flags=$6
 shift 6
@@ -10,8 +11,8 @@ mkdir -p "$work"
 # shellcheck disable=SC2086
 "$ffnc" "$model" $flags --quiet -o "$work/$name.cubin" || exit 1
 launcher=()
-if [ "${FFNC_MEMCHECK:-0}" = 1 ]; then
-  launcher=(compute-sanitizer --tool memcheck --error-exitcode 3)
+if [ -n "${FFNC_SANITIZE:-}" ]; then
+  launcher=(compute-sanitizer --tool "$FFNC_SANITIZE" --error-exitcode 3)
 fi
 log=$("${launcher[@]}" "$run" "$work/$name.cubin" "$@" 2>&1)
 rc=$?

@@ -10,6 +10,7 @@
 #ifndef FFN_SUPPORT_OUTPUT_H
 #define FFN_SUPPORT_OUTPUT_H
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
