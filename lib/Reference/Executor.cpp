@@ -26,13 +26,6 @@ void mlir::ffn::ref::blasGemm(bool transA, bool transB, int64_t m, int64_t n,
               ldb, beta, c, ldc);
 }
 
-static std::string locationString(Location loc) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  loc.print(os);
-  return s;
-}
-
 std::string Executor::argumentName(unsigned index) const {
   if (auto name = func.getArgAttrOfType<StringAttr>(index, "ffn.name"))
     return name.str();
@@ -71,6 +64,13 @@ llvm::Error Executor::checkInputs(llvm::ArrayRef<Tensor> inputs) const {
       return makeError("input '" + argumentName(index) + "' must be " +
                        typeString(*dtype, type.getShape()) + ", got " +
                        typeString(t.dtype(), t.shape()));
+    // A run over nothing would "succeed" with empty outputs.
+    for (int64_t k = 0; k < t.rank(); ++k)
+      if (type.isDynamicDim(k) && t.dim(k) == 0)
+        return makeError(llvm::formatv("input '{0}' is empty along dimension "
+                                       "{1}: {2}",
+                                       argumentName(index), k,
+                                       typeString(t.dtype(), t.shape())));
   }
   return llvm::Error::success();
 }
@@ -127,8 +127,7 @@ Executor::run(llvm::ArrayRef<Tensor> inputs) {
       if (auto embedding = dyn_cast<EmbeddingOp>(op))
         if (auto arg = dyn_cast<BlockArgument>(embedding.getIds()))
           message += " in input '" + argumentName(arg.getArgNumber()) + "'";
-      return makeError(op.getName().getStringRef() + " at " +
-                       locationString(op.getLoc()) + ": " + message);
+      return makeError(describeOp(&op) + ": " + message);
     }
     if (hook)
       hook(&op, operands, *results);

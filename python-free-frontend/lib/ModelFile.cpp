@@ -302,8 +302,13 @@ ModelFile::getExternalBytes(const onnx::TensorProto &tensor) const {
     auto bufferOr =
         llvm::MemoryBuffer::getFile(real, /*IsText=*/false,
                                     /*RequiresNullTerminator=*/false);
-    if (!bufferOr)
+    if (!bufferOr) {
+      // Mapping needs address space for the whole file (ulimit -v).
+      if (bufferOr.getError() == std::errc::not_enough_memory)
+        return fail("cannot be mapped: its size exceeds the address space "
+                    "this process may use");
       return fail("cannot be opened: " + bufferOr.getError().message());
+    }
     mapped = std::move(*bufferOr);
   }
 

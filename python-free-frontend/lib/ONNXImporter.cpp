@@ -153,11 +153,14 @@ public:
   }
 
   FailureOr<Type> elementType(int32_t dataType, StringRef what);
-  FailureOr<RankedTensorType> tensorType(const onnx::TensorProto &tensor);
+  /// `label` names the tensor in errors ("initializer 'w'").
+  FailureOr<RankedTensorType> tensorType(const onnx::TensorProto &tensor,
+                                         const std::string &label);
   /// `bytes` holds raw little-endian data (mapped, or copied when it has no
   /// owner); without it the typed *_data fields are read.
   FailureOr<ElementsAttr> tensorAttr(const onnx::TensorProto &tensor,
-                                     std::optional<TensorBytes> bytes);
+                                     std::optional<TensorBytes> bytes,
+                                     const std::string &label);
 
 protected:
   MLIRContext *context;
@@ -222,6 +225,12 @@ LogicalResult Importer::checkSupport(int64_t opset) {
     return success();
   InFlightDiagnostic diag = emitError(FileLineColLoc::get(
       context, file.getPath(), 0, 0));
+  // One construct fits on the error's line; several are listed below it.
+  if (problems.size() == 1) {
+    diag << "unsupported construct in '" << file.getPath()
+         << "': " << problems.front();
+    return failure();
+  }
   diag << problems.size() << " unsupported construct(s) in '"
        << file.getPath() << "':";
   for (const std::string &problem : problems)
@@ -309,13 +318,18 @@ static std::string shapeProblem(ArrayRef<int64_t> shape, bool dynamic) {
 }
 
 FailureOr<RankedTensorType>
-TensorImporter::tensorType(const onnx::TensorProto &tensor) {
+TensorImporter::tensorType(const onnx::TensorProto &tensor,
+                           const std::string &label) {
   FailureOr<Type> element = elementType(tensor.data_type(), tensor.name());
   if (failed(element))
     return failure();
+  // A segment is one piece of a tensor split over several protos.
+  if (tensor.has_segment())
+    return error(tensor.name(), label + " is a segment of a larger tensor; "
+                                        "segments are not supported");
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   if (std::string why = shapeProblem(shape, /*dynamic=*/false); !why.empty())
-    return error(tensor.name(), "tensor '" + tensor.name() + "' " + why);
+    return error(tensor.name(), label + " " + why);
   return RankedTensorType::get(shape, *element);
 }
 
@@ -329,8 +343,9 @@ static std::string resourceKey(StringRef name) {
 
 FailureOr<ElementsAttr>
 TensorImporter::tensorAttr(const onnx::TensorProto &tensor,
-                     std::optional<TensorBytes> bytes) {
-  FailureOr<RankedTensorType> type = tensorType(tensor);
+                           std::optional<TensorBytes> bytes,
+                           const std::string &label) {
+  FailureOr<RankedTensorType> type = tensorType(tensor, label);
   if (failed(type))
     return failure();
   Type element = type->getElementType();
@@ -342,9 +357,9 @@ TensorImporter::tensorAttr(const onnx::TensorProto &tensor,
     uint64_t needed = count * std::max(1u, bitWidth / 8);
     if (data.size() != needed)
       return error(tensor.name(),
-                   llvm::formatv("tensor '{0}' holds {1} bytes of raw data "
-                                 "but its shape needs {2}",
-                                 tensor.name(), data.size(), needed));
+                   llvm::formatv("{0} holds {1} bytes of raw data but its "
+                                 "shape needs {2}",
+                                 label, data.size(), needed));
     // Booleans are one byte each in ONNX but bit-packed in MLIR.
     if (element.isInteger(1)) {
       SmallVector<bool> flags(data.begin(), data.end());
@@ -371,9 +386,8 @@ TensorImporter::tensorAttr(const onnx::TensorProto &tensor,
     if (size == count)
       return success();
     return error(tensor.name(),
-                 llvm::formatv("tensor '{0}' holds {1} values but its shape "
-                               "needs {2}",
-                               tensor.name(), size, count));
+                 llvm::formatv("{0} holds {1} values but its shape needs {2}",
+                               label, size, count));
   };
   if (element.isF32()) {
     if (failed(checkCount(tensor.float_data_size())))
@@ -442,7 +456,9 @@ Importer::convertAttribute(const onnx::AttributeProto &attr, StringRef node) {
     return Attribute(builder.getArrayAttr(strings));
   }
   case onnx::AttributeProto::TENSOR: {
-    FailureOr<ElementsAttr> value = tensorAttr(attr.t(), std::nullopt);
+    FailureOr<ElementsAttr> value = tensorAttr(
+        attr.t(), std::nullopt,
+        "attribute '" + attr.name() + "' of node '" + node.str() + "'");
     if (failed(value))
       return failure();
     return Attribute(*value);
@@ -455,6 +471,13 @@ Importer::convertAttribute(const onnx::AttributeProto &attr, StringRef node) {
 
 LogicalResult Importer::importInitializers() {
   const onnx::GraphProto &graph = file.getModel().graph();
+  // Skipping them would leave their names undefined for the nodes.
+  if (graph.sparse_initializer_size()) {
+    const onnx::SparseTensorProto &sparse = graph.sparse_initializer(0);
+    return error(sparse.values().name(),
+                 "sparse initializer '" + sparse.values().name() +
+                     "': sparse tensors are not supported");
+  }
   for (int i = 0; i < graph.initializer_size(); ++i) {
     const onnx::TensorProto &tensor = graph.initializer(i);
     if (tensor.name().empty())
@@ -463,7 +486,8 @@ LogicalResult Importer::importInitializers() {
         file.getInitializerBytes(i);
     if (!bytes)
       return error(tensor.name(), llvm::toString(bytes.takeError()));
-    FailureOr<ElementsAttr> value = tensorAttr(tensor, *bytes);
+    FailureOr<ElementsAttr> value =
+        tensorAttr(tensor, *bytes, "initializer '" + tensor.name() + "'");
     if (failed(value))
       return failure();
     auto constant = arith::ConstantOp::create(
@@ -495,7 +519,8 @@ LogicalResult Importer::importConstantNode(const onnx::NodeProto &node) {
       bytes = TensorBytes{ArrayRef<char>(attr.t().raw_data().data(),
                                          attr.t().raw_data().size()),
                           nullptr};
-    FailureOr<ElementsAttr> tensor = tensorAttr(attr.t(), bytes);
+    FailureOr<ElementsAttr> tensor = tensorAttr(
+        attr.t(), bytes, "the tensor of Constant node '" + node.name() + "'");
     if (failed(tensor))
       return failure();
     value = *tensor;
@@ -550,11 +575,17 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node,
       return failure();
     attrs.push_back(builder.getNamedAttr(attr.name(), *value));
   }
-  if (std::string problem =
-          axisProblem(node.op_type(), inputs, builder.getDictionaryAttr(attrs));
-      !problem.empty())
-    return error(node.name(), "node '" + node.name() + "' (" + node.op_type() +
-                                  "): " + problem);
+  DictionaryAttr attrDict = builder.getDictionaryAttr(attrs);
+  for (auto check : {axisProblem, shapeConflict})
+    if (std::string problem = check(node.op_type(), inputs, attrDict);
+        !problem.empty())
+      return error(node.name(), "node '" + node.name() + "' (" +
+                                    node.op_type() + "): " + problem);
+  for (const std::string &name : node.output())
+    if (!name.empty() && values.count(name))
+      return error(node.name(), "node '" + node.name() + "' (" +
+                                    node.op_type() + ") writes '" + name +
+                                    "', which is already defined");
   SmallVector<Type> resultTypes;
   std::optional<SmallVector<RankedTensorType>> inferred;
   for (auto [index, name] : llvm::enumerate(node.output())) {
@@ -568,8 +599,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node,
     // No value_info: infer the types from the operands.
     if (!inferred) {
       FailureOr<SmallVector<RankedTensorType>> types = inferResultTypes(
-          node.op_type(), inputs, builder.getDictionaryAttr(attrs),
-          node.output_size());
+          node.op_type(), inputs, attrDict, node.output_size());
       if (failed(types))
         return error(node.name(), "output '" + name + "' of node '" +
                                       node.name() + "' (" + node.op_type() +
@@ -587,8 +617,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node,
     resultTypes.push_back(type);
   }
   auto op = NodeOp::create(builder, nameLoc(node.name()), resultTypes, inputs,
-                           node.op_type(), opset,
-                           builder.getDictionaryAttr(attrs));
+                           node.op_type(), opset, attrDict);
   for (auto [name, result] : llvm::zip(node.output(), op.getOutputs()))
     if (!name.empty())
       values[name] = result;
@@ -756,7 +785,8 @@ FailureOr<ElementsAttr> mlir::ffn::readTensorFile(MLIRContext *context,
     bytes = TensorBytes{ArrayRef<char>(tensor.raw_data().data(),
                                        tensor.raw_data().size()),
                         nullptr};
-  return importer.tensorAttr(tensor, bytes);
+  return importer.tensorAttr(tensor, bytes,
+                             ("the tensor in '" + path + "'").str());
 }
 
 static FailureOr<OwningOpRef<ModuleOp>>

@@ -174,6 +174,107 @@ std::string mlir::ffn::axisProblem(StringRef op, ValueRange inputs,
   return "";
 }
 
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [k, d] : llvm::enumerate(shape))
+    s += (k ? ", " : "") +
+         (d == kDynamic ? std::string("?") : std::to_string(d));
+  return s + "]";
+}
+
+std::string mlir::ffn::shapeConflict(StringRef op, ValueRange inputs,
+                                     DictionaryAttr attrs) {
+  auto shapes = [&](ValueRange values) {
+    SmallVector<ArrayRef<int64_t>> out;
+    for (Value v : values)
+      out.push_back(typeOf(v).getShape());
+    return out;
+  };
+  auto listShapes = [&](ValueRange values) {
+    std::string s;
+    for (auto [k, v] : llvm::enumerate(values))
+      s += (k ? (k + 1 == values.size() ? " and " : ", ") : "") +
+           shapeString(typeOf(v).getShape());
+    return s;
+  };
+  if (op == "Cast" && !castTarget(attrs.getContext(), intAttr(attrs, "to", 0)))
+    return llvm::formatv("'to' = {0} is not a data type Cast supports",
+                         intAttr(attrs, "to", 0));
+  bool elementwise = llvm::is_contained(
+      {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Equal", "Less",
+       "LessOrEqual", "Greater", "GreaterOrEqual", "And", "Or", "Where"},
+      op);
+  if (elementwise && !broadcastShapes(shapes(inputs)))
+    return "operand shapes " + listShapes(inputs) + " do not broadcast";
+  if (op == "MatMul" && inputs.size() == 2) {
+    ArrayRef<int64_t> a = typeOf(inputs[0]).getShape(),
+                      b = typeOf(inputs[1]).getShape();
+    int64_t k = a.empty() ? kDynamic : a.back();
+    int64_t kb = b.empty() ? kDynamic : b[b.size() >= 2 ? b.size() - 2 : 0];
+    if (k != kDynamic && kb != kDynamic && k != kb)
+      return "operand shapes " + listShapes(inputs) +
+             " do not agree on the contracted extent";
+  }
+  if (op == "Concat" && !inputs.empty()) {
+    int64_t rank = typeOf(inputs[0]).getRank();
+    int64_t axis = normalize(intAttr(attrs, "axis", 0), rank);
+    for (Value v : inputs.drop_front()) {
+      ArrayRef<int64_t> a = typeOf(inputs[0]).getShape(),
+                        b = typeOf(v).getShape();
+      bool clash = static_cast<int64_t>(b.size()) != rank;
+      for (int64_t k = 0; !clash && k < rank; ++k)
+        clash =
+            k != axis && a[k] != kDynamic && b[k] != kDynamic && a[k] != b[k];
+      if (clash)
+        return "operand shapes " + listShapes(inputs) +
+               " differ off the concatenation axis";
+    }
+  }
+  if (op == "Reshape" && inputs.size() == 2) {
+    std::optional<SmallVector<int64_t>> target = constantInts(inputs[1]);
+    RankedTensorType in = typeOf(inputs[0]);
+    if (!target)
+      return "";
+    if (llvm::count(*target, -1) > 1)
+      return "the target shape " + shapeString(*target) +
+             " has more than one -1";
+    if (llvm::any_of(*target, [](int64_t d) { return d < -1; }))
+      return "the target shape " + shapeString(*target) +
+             " has a negative extent";
+    bool allowZero = intAttr(attrs, "allowzero", 0);
+    int64_t count = 1;
+    bool known = in.hasStaticShape() && !llvm::is_contained(*target, -1);
+    for (auto [k, d] : llvm::enumerate(*target)) {
+      int64_t extent = d == 0 && !allowZero && k < in.getShape().size()
+                           ? in.getDimSize(k)
+                           : d;
+      known = known && extent != kDynamic &&
+              !llvm::MulOverflow(count, extent, count);
+    }
+    if (known && count != in.getNumElements())
+      return llvm::formatv("cannot reshape {0} ({1} elements) into {2}",
+                           shapeString(in.getShape()), in.getNumElements(),
+                           shapeString(*target));
+  }
+  if (op == "Expand" && inputs.size() == 2)
+    if (std::optional<SmallVector<int64_t>> target = constantInts(inputs[1]))
+      if (!broadcastShapes({typeOf(inputs[0]).getShape(), *target}))
+        return "cannot expand " + shapeString(typeOf(inputs[0]).getShape()) +
+               " to " + shapeString(*target);
+  if (op == "Gather" && inputs.size() == 2)
+    if (std::optional<SmallVector<int64_t>> indices = constantInts(inputs[1])) {
+      RankedTensorType data = typeOf(inputs[0]);
+      int64_t axis = normalize(intAttr(attrs, "axis", 0), data.getRank());
+      int64_t extent = data.getDimSize(axis);
+      for (int64_t i : *indices)
+        if (extent != kDynamic && (i < -extent || i >= extent))
+          return llvm::formatv("index {0} is out of range for axis {1} of "
+                               "extent {2}",
+                               i, axis, extent);
+    }
+  return "";
+}
+
 FailureOr<SmallVector<RankedTensorType>>
 mlir::ffn::inferResultTypes(StringRef op, ValueRange inputs,
                             DictionaryAttr attrs, unsigned numResults) {

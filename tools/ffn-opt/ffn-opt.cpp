@@ -1,6 +1,7 @@
 //===- ffn-opt.cpp - mlir-opt-style driver for ffnc's passes --------------===//
 
 #include "ffn/Registration.h"
+#include "ffn/Support/Files.h"
 #include "ffn/Support/Nesting.h"
 #include "ffn/Support/Output.h"
 #include "ffn/Support/Version.h"
@@ -25,6 +26,12 @@ int main(int argc, char **argv) {
   mlir::ffn::registerFFNDialects(registry);
   auto [input, output] = mlir::registerAndParseCLIOptions(
       argc, argv, "ffnc optimizer driver\n", registry);
+  // A FIFO or device would block the reader or never end.
+  if (input != "-")
+    if (std::string why = ffnsupport::whyNotReadable(input); !why.empty()) {
+      llvm::errs() << "ffn-opt: error: '" << input << "' " << why << "\n";
+      return 2;
+    }
   // The parser recurses once per bracket: refuse what would overflow its
   // stack.
   if (input != "-")

@@ -7,7 +7,10 @@
 
 #include "GPURun.h"
 
+#include "ffn/Support/Memory.h"
+
 int main(int argc, char **argv) {
+  ffnsupport::exitOnOutOfMemory("ffn-run");
   Options options;
   int exitCode;
   if (!parseCommandLine(argc, argv, options, exitCode))

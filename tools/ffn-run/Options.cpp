@@ -329,9 +329,30 @@ std::string parse(int argc, char **argv, Options &options) {
   }
   if (options.iterations < 1 || options.warmup < 0)
     return "--iterations must be >= 1 and --warmup >= 0";
-  if (options.maxMemory < 0)
-    return "--max-memory must be positive";
-  bool generating = options.generate != -1;
+  auto isGiven = [&](const char *name) {
+    return std::any_of(given.begin(), given.end(),
+                       [&](const OptionInfo *option) {
+                         return std::strcmp(option->name, name) == 0;
+                       });
+  };
+  if (isGiven("max-memory") && !(options.maxMemory > 0))
+    return "--max-memory must be a positive number of GiB";
+  for (auto [name, value] : {std::pair{"rtol", options.rtol},
+                             {"atol", options.atol},
+                             {"bits-tolerance", options.bitsTolerance}})
+    if (!(value >= 0) || std::isinf(value))
+      return std::string("--") + name + " must be a finite number >= 0";
+  for (auto [name, value] :
+       {std::pair{"min-argmax-agreement", options.minArgmaxAgreement},
+        {"min-token-agreement", options.minTokenAgreement},
+        {"min-forced-agreement", options.minForcedAgreement}})
+    if (isGiven(name) && !(value >= 0 && value <= 100))
+      return std::string("--") + name + " must be a percentage from 0 to 100";
+  for (size_t k = 0; k < options.inputs.size(); ++k)
+    for (size_t j = 0; j < k; ++j)
+      if (options.inputs[j].first == options.inputs[k].first)
+        return "--input '" + options.inputs[k].first + "' is given twice";
+  bool generating = isGiven("generate");
   if (generating && options.generate < 1)
     return "--generate must be >= 1";
   for (const OptionInfo *option : given)

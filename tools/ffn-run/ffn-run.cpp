@@ -11,16 +11,19 @@
 #include "GPURun.h"
 
 #include "ffn/Dialect/FFN/IR/FFNOps.h"
+#include "ffn/Dialect/FFN/Utils/Evaluate.h"
 #include "ffn/Frontend/LoadModel.h"
 #include "ffn/Reference/Executor.h"
 #include "ffn/Reference/Generate.h"
 #include "ffn/Registration.h"
+#include "ffn/Support/Memory.h"
 #include "ffn/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -172,6 +175,9 @@ static int runOnReferenceExecutor(const Options &options) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  ffnsupport::exitOnOutOfMemory("ffn-run", ffn::ref::evaluationContext);
+  llvm::install_bad_alloc_error_handler(
+      [](void *, const char *, bool) { ffnsupport::reportOutOfMemory(); });
   Options options;
   int exitCode;
   if (!parseCommandLine(argc, argv, options, exitCode))

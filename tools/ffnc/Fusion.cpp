@@ -163,12 +163,12 @@ LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
                          const ffn::ref::Tensor *calibration,
                          const ffn::ref::Tensor *targets) {
   ffn::FFNChainAnalysis chains(module);
-  llvm::errs() << "ffn fusion: " << chains.getChains().size()
-               << " run(s) of consecutive FFN blocks";
+  llvm::raw_ostream &log = choice.quiet ? llvm::nulls() : llvm::errs();
+  log << "ffn fusion: " << chains.getChains().size()
+      << " run(s) of consecutive FFN blocks";
   for (const ffn::FFNChain &chain : chains.getChains())
-    llvm::errs() << llvm::formatv(" {0}..{1}", chain.firstIndex,
-                                  chain.lastIndex());
-  llvm::errs() << "\n";
+    log << llvm::formatv(" {0}..{1}", chain.firstIndex, chain.lastIndex());
+  log << "\n";
   std::string ranges = choice.ranges;
   if (choice.report) {
     ffn::DependencyMatrix matrix;
@@ -176,14 +176,14 @@ LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
       matrix[pair] = distances.meanToken;
     std::vector<ffn::BlockSpan> chosen = ffn::selectRanges(
         chains, matrix, choice.maxDependency, choice.includeLast);
-    printCandidates(chains, choice, chosen, llvm::errs());
+    printCandidates(chains, choice, chosen, log);
     for (auto [first, last] : chosen)
       ranges +=
           llvm::formatv("{0}{1}-{2}", ranges.empty() ? "" : ",", first, last);
   }
   if (ranges.empty()) {
     if (!choice.report)
-      llvm::errs() << "  no range fused\n";
+      log << "  no range fused\n";
     return success();
   }
   OwningOpRef<ModuleOp> original;
@@ -198,7 +198,7 @@ LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
   FailureOr<ffn::ref::Tensor> after = runAll(module, *calibration);
   if (failed(before) || failed(after))
     return failure();
-  llvm::errs() << llvm::formatv(
+  log << llvm::formatv(
       "  output error of the fused model over {0} calibration rows: relative "
       "L2 {1:e3}\n",
       calibration->dim(0), ffn::ref::errorStats(*after, *before).relativeL2());
@@ -212,8 +212,8 @@ LogicalResult ffnc::fuse(ModuleOp module, StageRunner &stages,
                       "model's output\n";
       return failure();
     }
-    llvm::errs() << llvm::formatv("  bits per token: {0:f4} -> {1:f4}\n",
-                                  *bitsBefore, *bitsAfter);
+    log << llvm::formatv("  bits per token: {0:f4} -> {1:f4}\n", *bitsBefore,
+                         *bitsAfter);
   }
   return success();
 }

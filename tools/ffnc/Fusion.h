@@ -45,6 +45,7 @@ struct FusionChoice {
   std::optional<mlir::ffn::DependencyReport> report;
   double maxDependency = 0;
   bool includeLast = false;
+  bool quiet = false; ///< no report of the runs, candidates and errors
 };
 
 /// Fuses the chosen ranges through the ffn-fusion pass, reporting the runs

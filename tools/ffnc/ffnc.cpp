@@ -13,6 +13,7 @@
 
 #include "ffn/Analysis/DependencyAnalysis.h"
 #include "ffn/Analysis/Heatmap.h"
+#include "ffn/Dialect/FFN/Utils/Evaluate.h"
 #include "ffn/Dialect/Plan/IR/PlanDialect.h"
 #include "ffn/Frontend/LoadModel.h"
 #include "ffn/Frontend/ONNXImporter.h"
@@ -20,10 +21,12 @@
 #include "ffn/Reference/Executor.h"
 #include "ffn/Registration.h"
 #include "ffn/Support/Files.h"
+#include "ffn/Support/Memory.h"
 #include "ffn/Support/Output.h"
 #include "ffn/Support/Version.h"
 #include "ffn/Target/Artifact.h"
 #include "ffn/Target/Cubin.h"
+#include "ffn/Transforms/FFNFusion.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AsmState.h"
@@ -39,6 +42,7 @@
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -48,6 +52,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
 
 #include <sys/resource.h>
 
@@ -424,8 +429,10 @@ int checkOptions(bool analyze) {
     return fail(llvm::formatv("--max-tokens must be between 1 and {0}, got "
                               "{1}",
                               kMostTokens, maxTokens.getValue()));
-  if (maxMemory < 0)
-    return fail("--max-memory must be positive");
+  if (maxMemory.getNumOccurrences() && !(maxMemory > 0))
+    return fail(llvm::formatv("--max-memory must be a positive number of GiB, "
+                              "got {0}",
+                              maxMemory.getValue()));
   if (maxContext < 0 || maxContext > kMostTokens)
     return fail(llvm::formatv("--max-context must be between 0 and {0}, got "
                               "{1}",
@@ -440,8 +447,24 @@ int checkOptions(bool analyze) {
     return fail(
         "--ffn-fusion must be none, auto or ranges=A-B[,C-D...], got '" +
         fusionMode + "'");
+  if (fusionMode.starts_with("ranges="))
+    if (auto ranges =
+            ffn::parseBlockRanges(fusionMode.drop_front(strlen("ranges=")));
+        !ranges)
+      return fail("--ffn-fusion: " + llvm::toString(ranges.takeError()));
   if (!dependencyReportPath.empty() && (analyze || !autoFusion))
     return fail("--dependency-report goes with --ffn-fusion=auto");
+  // Options that would otherwise be ignored.
+  if (calibrationPath.getNumOccurrences() && !analyze && !fusing)
+    return fail("--calibration goes with --ffn-fusion or analyze");
+  llvm::cl::Option *autoOnly[] = {&maxDependency, &includeLast};
+  for (llvm::cl::Option *option : autoOnly)
+    if (option->getNumOccurrences() && !autoFusion)
+      return fail("--" + option->ArgStr.str() + " goes with --ffn-fusion=auto");
+  if (!(maxDependency >= 0) || std::isinf(maxDependency))
+    return fail(llvm::formatv("--max-dependency must be a finite number >= 0, "
+                              "got {0}",
+                              maxDependency.getValue()));
   if ((analyze || autoFusion) && calibrationPath.empty() &&
       dependencyReportPath.empty())
     return fail(analyze ? "analyze needs --calibration=ids.npy"
@@ -450,6 +473,10 @@ int checkOptions(bool analyze) {
   if (fusing && emit == Emit::ONNX)
     return fail("--ffn-fusion works on the ffn dialect; it cannot be combined "
                 "with --emit=onnx");
+  if (maxContext > 0 && (emit == Emit::ONNX || emit == Emit::FFN))
+    return fail("--max-context compiles the generation step for the GPU; "
+                "with --emit=onnx or ffn it would be ignored (ffn-opt "
+                "--ffn-kv-cache shows the step in the ffn dialect)");
   if (emit == Emit::Cubin && outputPath == "-")
     return fail("a cubin cannot go to stdout; name it with -o model.cubin");
   return 0;
@@ -519,6 +546,9 @@ int writeAnalysis(const ffn::DependencyReport &report) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  ffnsupport::exitOnOutOfMemory("ffnc", ffn::ref::evaluationContext);
+  llvm::install_bad_alloc_error_handler(
+      [](void *, const char *, bool) { ffnsupport::reportOutOfMemory(); });
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
@@ -535,11 +565,25 @@ int main(int argc, char **argv) {
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << ffnsupport::versionLine("ffnc") << "\n";
   });
+  std::string parseErrors;
+  llvm::raw_string_ostream parseErrs(parseErrors);
   if (!llvm::cl::ParseCommandLineOptions(
           argc, argv,
           "ffnc: compile transformer models in ONNX for NVIDIA GPUs\n",
-          &llvm::errs()))
-    return kErrorExit;
+          &parseErrs)) {
+    // On one line, as every other error. (Bad option values are reported
+    // by the option itself, on one line, straight to stderr.)
+    if (parseErrors.empty())
+      return kErrorExit;
+    llvm::SmallVector<llvm::StringRef> lines;
+    llvm::StringRef(parseErrors).split(lines, '\n', -1, /*KeepEmpty=*/false);
+    std::string message;
+    for (llvm::StringRef line : lines) {
+      line.consume_front("ffnc: ");
+      message += (message.empty() ? "" : " ") + line.trim().str();
+    }
+    return fail(message);
+  }
   bool analyze = static_cast<bool>(analyzeCommand);
   llvm::StringRef fusionMode = fusion;
   bool fusing = fusionMode != "none", autoFusion = fusionMode == "auto";
@@ -657,6 +701,7 @@ int main(int argc, char **argv) {
       choice.ranges = fusionMode.drop_front(strlen("ranges=")).str();
     choice.maxDependency = maxDependency;
     choice.includeLast = includeLast;
+    choice.quiet = quiet;
     if (failed(ffnc::fuse(module, stages, choice,
                           calibration ? &*calibration : nullptr,
                           targets ? &*targets : nullptr)))

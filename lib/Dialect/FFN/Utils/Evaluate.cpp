@@ -56,35 +56,43 @@ void mlir::ffn::ref::plainGemm(bool transA, bool transB, int64_t m, int64_t n,
   }
 }
 
-llvm::Expected<Tensor>
-mlir::ffn::ref::evaluateValue(Value value, ValueSource source,
-                              llvm::DenseMap<Value, Tensor> &memo) {
-  if (auto it = memo.find(value); it != memo.end())
-    return it->second;
+/// Puts `value` into `memo`, evaluating what it needs. Operands are read
+/// in place: each tensor exists once however many ops use it.
+static llvm::Error evaluateInto(Value value, ValueSource source,
+                                llvm::DenseMap<Value, Tensor> &memo) {
+  if (memo.count(value))
+    return llvm::Error::success();
   if (std::optional<llvm::Expected<Tensor>> given = source(value)) {
     if (!*given)
       return given->takeError();
-    return memo[value] = std::move(**given);
+    memo[value] = std::move(**given);
+    return llvm::Error::success();
   }
   Operation *op = value.getDefiningOp();
   if (!op || op->getNumRegions() || !isMemoryEffectFree(op))
     return makeError("value is not computed from constants");
-  std::vector<Tensor> operands;
-  for (Value operand : op->getOperands()) {
-    auto t = evaluateValue(operand, source, memo);
-    if (!t)
-      return t.takeError();
-    operands.push_back(std::move(*t));
-  }
-  std::vector<const Tensor *> pointers;
-  for (const Tensor &t : operands)
-    pointers.push_back(&t);
-  auto results = evaluateOp(op, pointers);
+  for (Value operand : op->getOperands())
+    if (llvm::Error error = evaluateInto(operand, source, memo))
+      return error;
+  // No insertion into `memo` until evaluateOp returns: the pointers stay
+  // valid.
+  std::vector<const Tensor *> operands;
+  for (Value operand : op->getOperands())
+    operands.push_back(&memo.find(operand)->second);
+  auto results = evaluateOp(op, operands);
   if (!results)
     return results.takeError();
   for (auto [result, t] : llvm::zip(op->getResults(), *results))
     memo[result] = std::move(t);
-  return memo[value];
+  return llvm::Error::success();
+}
+
+llvm::Expected<Tensor>
+mlir::ffn::ref::evaluateValue(Value value, ValueSource source,
+                              llvm::DenseMap<Value, Tensor> &memo) {
+  if (llvm::Error error = evaluateInto(value, source, memo))
+    return std::move(error);
+  return memo.find(value)->second;
 }
 
 llvm::Expected<Tensor> mlir::ffn::ref::evaluateConstant(Value value) {
@@ -366,10 +374,43 @@ Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin,
 
 } // namespace
 
+std::string mlir::ffn::ref::describeOp(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc);
+      fused && !fused.getLocations().empty())
+    loc = fused.getLocations().front();
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    os << "node '" << name.getName().getValue() << "'";
+    if (!isa<NodeOp>(op))
+      os << " (" << op->getName().getStringRef() << ")";
+  } else {
+    os << op->getName().getStringRef() << " at " << loc;
+  }
+  return s;
+}
+
+static thread_local Operation *evaluating = nullptr;
+
+std::string mlir::ffn::ref::evaluationContext() {
+  if (!evaluating)
+    return "";
+  std::string what = describeOp(evaluating);
+  if (auto node = dyn_cast<NodeOp>(evaluating))
+    what += " (" + node.getOpType().str() + ")";
+  return " while evaluating " + what;
+}
+
 llvm::Expected<std::vector<Tensor>>
 mlir::ffn::ref::evaluateOp(Operation *op,
                            llvm::ArrayRef<const Tensor *> operands,
                            GemmFn gemm) {
+  struct Current {
+    Operation *outer = evaluating;
+    Current(Operation *op) { evaluating = op; }
+    ~Current() { evaluating = outer; }
+  } current(op);
   llvm::DenseMap<Value, const Tensor *> byValue;
   for (auto [value, tensor] : llvm::zip(op->getOperands(), operands))
     byValue[value] = tensor;
@@ -569,7 +610,7 @@ mlir::ffn::ref::evaluateOp(Operation *op,
           int64_t id = ids.getInt(k);
           if (id < 0 || id >= vocab)
             return makeError(llvm::formatv(
-                "token id {0} is outside the vocabulary [0, {1})", id, vocab));
+                "id {0} is outside the table's rows [0, {1})", id, vocab));
           std::copy_n(table.f().begin() + id * d, d, out.f().begin() + k * d);
         }
         return finish(std::move(out));

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "ffn/Support/Npy.h"
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,11 +35,20 @@ Tensor Tensor::scalarInt(int64_t value, DType dtype) {
   return t;
 }
 
+/// Half the machine's memory, or half the address space or data segment a
+/// resource limit (ulimit -v, -d) leaves, whichever is smallest: past it an
+/// allocation would fail instead of being refused with the node's name.
 static uint64_t &budget() {
   static uint64_t bytes = [] {
     long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? uint64_t(pages) * uint64_t(size) / 2
-                                 : uint64_t(1) << 34;
+    uint64_t most = pages > 0 && size > 0 ? uint64_t(pages) * uint64_t(size)
+                                          : uint64_t(1) << 35;
+    for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+      struct rlimit limit;
+      if (::getrlimit(resource, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        most = std::min<uint64_t>(most, limit.rlim_cur);
+    }
+    return most / 2;
   }();
   return bytes;
 }
@@ -56,12 +66,22 @@ std::string mlir::ffn::ref::allocationProblem(llvm::ArrayRef<int64_t> shape,
       return "more elements than fit in 64 bits";
     elements *= d;
   }
+  // In the unit that shows the sizes, down to small test budgets.
+  auto size = [](double bytes) {
+    const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    while (bytes >= 1024 && unit < 4) {
+      bytes /= 1024;
+      ++unit;
+    }
+    return llvm::formatv(unit ? "{0:F1} {1}" : "{0:F0} {1}", bytes, units[unit])
+        .str();
+  };
   if (elements > budget() / std::max<uint64_t>(bytesPerElement, 1))
-    return llvm::formatv("{0} elements ({1:F1} GiB), more than the memory "
-                         "budget of {2:F1} GiB (--max-memory)",
-                         elements,
-                         double(elements) * bytesPerElement / (1 << 30),
-                         double(budget()) / (1 << 30))
+    return llvm::formatv("{0} elements ({1}), more than the memory budget of "
+                         "{2} (--max-memory)",
+                         elements, size(double(elements) * bytesPerElement),
+                         size(double(budget())))
         .str();
   return "";
 }

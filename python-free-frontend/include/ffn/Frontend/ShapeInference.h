@@ -30,6 +30,14 @@ inferResultTypes(StringRef opType, ValueRange inputs, DictionaryAttr attrs,
 std::string axisProblem(StringRef opType, ValueRange inputs,
                         DictionaryAttr attrs);
 
+/// Why the operands of ONNX operator `opType` cannot go together, as far as
+/// their static shapes, constant operands and attributes show (shapes that
+/// do not broadcast, a reshape that changes the element count, a constant
+/// index out of range, an unknown Cast target), or "". Checked on import
+/// after axisProblem, so that a model that cannot run is refused there.
+std::string shapeConflict(StringRef opType, ValueRange inputs,
+                          DictionaryAttr attrs);
+
 } // namespace mlir::ffn
 
 #endif // FFN_FRONTEND_SHAPEINFERENCE_H

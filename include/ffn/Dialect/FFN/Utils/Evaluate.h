@@ -34,6 +34,14 @@ void plainGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
                float alpha, const float *a, int64_t lda, const float *b,
                int64_t ldb, float beta, float *c, int64_t ldc);
 
+/// The op as the user knows it: the ONNX node it came from (its name
+/// location) and, for raised ops, what it became.
+std::string describeOp(Operation *op);
+
+/// " while evaluating " and the op evaluateOp is working on in this thread,
+/// or "": for out-of-memory reports.
+std::string evaluationContext();
+
 /// Evaluates one op on host tensors, one per operand.
 llvm::Expected<std::vector<Tensor>>
 evaluateOp(Operation *op, llvm::ArrayRef<const Tensor *> operands,

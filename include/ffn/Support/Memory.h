@@ -1,0 +1,30 @@
+//===- Memory.h - Out of memory as an error, not a crash ---------*- C++
+//-*-===//
+//
+// Every large allocation of the tools is checked against a budget before it
+// is made; what slips through (many tensors within the budget at once, a
+// ulimit below it) must still end as a one-line error with exit code 2, not
+// an abort with a stack dump. Plain C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FFN_SUPPORT_MEMORY_H
+#define FFN_SUPPORT_MEMORY_H
+
+#include <string>
+
+namespace ffnsupport {
+
+/// Makes a failed allocation print "TOOL: error: out of memory" and, when
+/// `context` is given, what it returns (" while evaluating ..."), then exit
+/// with code 2. A small reserve is freed first so that the message can be
+/// formatted.
+void exitOnOutOfMemory(const char *tool, std::string (*context)() = nullptr);
+
+/// What exitOnOutOfMemory does on a failed allocation; for allocators that
+/// report failure themselves.
+[[noreturn]] void reportOutOfMemory();
+
+} // namespace ffnsupport
+
+#endif // FFN_SUPPORT_MEMORY_H
