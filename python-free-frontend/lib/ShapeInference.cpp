@@ -26,6 +26,15 @@ std::optional<SmallVector<int64_t>> constantInts(Value v) {
       attr.getValues<APInt>(), [](const APInt &i) { return i.getSExtValue(); }));
 }
 
+/// The static length of `v` when it is a 1-D list of at most 64 entries, as
+/// shapes, axes and starts are (more dimensions than any model has).
+std::optional<int64_t> listLength(Value v) {
+  RankedTensorType type = typeOf(v);
+  if (type.getRank() != 1 || type.isDynamicDim(0) || type.getDimSize(0) > 64)
+    return std::nullopt;
+  return type.getDimSize(0);
+}
+
 int64_t intAttr(DictionaryAttr attrs, StringRef name, int64_t otherwise) {
   auto attr = dyn_cast_or_null<IntegerAttr>(attrs.get(name));
   return attr ? attr.getInt() : otherwise;
@@ -351,6 +360,8 @@ mlir::ffn::inferResultTypes(StringRef op, ValueRange inputs,
   }
   if (op == "Gemm") {
     RankedTensorType b = typeOf(inputs[1]);
+    if (rank != 2 || b.getRank() != 2)
+      return failure();
     int64_t m = first.getDimSize(intAttr(attrs, "transA", 0) ? 1 : 0);
     int64_t n = b.getDimSize(intAttr(attrs, "transB", 0) ? 0 : 1);
     return one({m, n}, first.getElementType());
@@ -358,10 +369,11 @@ mlir::ffn::inferResultTypes(StringRef op, ValueRange inputs,
   if (op == "Reshape") {
     std::optional<SmallVector<int64_t>> target = constantInts(inputs[1]);
     if (!target) {
-      int64_t length = typeOf(inputs[1]).getDimSize(0);
-      if (length == kDynamic)
+      std::optional<int64_t> length = listLength(inputs[1]);
+      if (!length)
         return failure();
-      return one(SmallVector<int64_t>(length, kDynamic), first.getElementType());
+      return one(SmallVector<int64_t>(*length, kDynamic),
+                 first.getElementType());
     }
     bool allowZero = intAttr(attrs, "allowzero", 0);
     SmallVector<int64_t> shape;
@@ -469,7 +481,10 @@ mlir::ffn::inferResultTypes(StringRef op, ValueRange inputs,
   if (op == "Expand" || op == "ConstantOfShape") {
     Value shapeInput = op == "Expand" ? inputs[1] : inputs[0];
     std::optional<SmallVector<int64_t>> target = constantInts(shapeInput);
-    int64_t length = typeOf(shapeInput).getDimSize(0);
+    std::optional<int64_t> listed = listLength(shapeInput);
+    if (!listed)
+      return failure();
+    int64_t length = *listed;
     if (op == "ConstantOfShape") {
       // ONNX's default value is a float32 zero.
       Type element = Builder(context).getF32Type();
@@ -477,15 +492,11 @@ mlir::ffn::inferResultTypes(StringRef op, ValueRange inputs,
         element = value.getElementType();
       if (target)
         return one(*target, element);
-      return length == kDynamic
-                 ? FailureOr<SmallVector<RankedTensorType>>(failure())
-                 : one(SmallVector<int64_t>(length, kDynamic), element);
+      return one(SmallVector<int64_t>(length, kDynamic), element);
     }
     if (!target)
-      return length == kDynamic
-                 ? FailureOr<SmallVector<RankedTensorType>>(failure())
-                 : one(SmallVector<int64_t>(std::max(length, rank), kDynamic),
-                       first.getElementType());
+      return one(SmallVector<int64_t>(std::max(length, rank), kDynamic),
+                 first.getElementType());
     SmallVector<int64_t> shape(std::max<size_t>(target->size(), rank), 1);
     for (size_t k = 0; k < shape.size(); ++k) {
       int64_t t = k + target->size() >= shape.size()
@@ -505,8 +516,11 @@ mlir::ffn::inferResultTypes(StringRef op, ValueRange inputs,
         inputs.size() > 3 ? constantInts(inputs[3]) : std::nullopt;
     if (inputs.size() > 3 && !axes)
       return one(SmallVector<int64_t>(rank, kDynamic), first.getElementType());
-    int64_t count = typeOf(inputs[1]).getDimSize(0);
-    for (int64_t k = 0; k < count; ++k)
+    std::optional<int64_t> count = listLength(inputs[1]);
+    if (!count || *count > rank ||
+        (axes && static_cast<int64_t>(axes->size()) != *count))
+      return failure();
+    for (int64_t k = 0; k < *count; ++k)
       shape[normalize(axes ? (*axes)[k] : k, rank)] = kDynamic;
     return one(shape, first.getElementType());
   }
