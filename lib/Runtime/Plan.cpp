@@ -51,6 +51,24 @@ uint64_t ffnrt::fnv1a(const void *data, size_t size, uint64_t seed) {
   return seed;
 }
 
+uint64_t ffnrt::hashBlock(const void *data, size_t size, uint64_t seed) {
+  constexpr uint64_t kPrime = 0x9e3779b97f4a7c15ull;
+  auto rotl = [](uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
+  const auto *bytes = static_cast<const uint8_t *>(data);
+  uint64_t lanes[4] = {seed, seed ^ kPrime, rotl(seed, 17), ~seed};
+  size_t strides = size / 32;
+  for (size_t i = 0; i < strides; ++i)
+    for (int l = 0; l < 4; ++l) {
+      uint64_t word;
+      std::memcpy(&word, bytes + i * 32 + l * 8, 8);
+      lanes[l] = rotl((lanes[l] ^ word) * kPrime, 31);
+    }
+  uint64_t h = seed;
+  for (uint64_t lane : lanes)
+    h = fnv1a(&lane, 8, h);
+  return fnv1a(bytes + strides * 32, size - strides * 32, h);
+}
+
 namespace {
 constexpr char kPlanMagic[8] = {'F', 'F', 'N', 'P', 'L', 'A', 'N', 0};
 constexpr char kSidecarMagic[8] = {'F', 'F', 'N', 'W', 'G', 'H', 'T', 0};

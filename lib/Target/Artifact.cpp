@@ -66,13 +66,120 @@ void releasePages(const char *data, int64_t begin, int64_t end, bool toEnd) {
 #endif
 }
 
-/// Element i of a dense or dense_resource constant, read from its bytes.
+/// The element types weights are read from and stored as.
+enum class Kind { F32, F64, BF16, F16, I64, I32, I16 };
+
+std::optional<Kind> kindOf(Type type) {
+  if (type.isF32())
+    return Kind::F32;
+  if (type.isF64())
+    return Kind::F64;
+  if (type.isBF16())
+    return Kind::BF16;
+  if (type.isF16())
+    return Kind::F16;
+  if (type.isInteger(64))
+    return Kind::I64;
+  if (type.isInteger(32))
+    return Kind::I32;
+  if (type.isInteger(16))
+    return Kind::I16;
+  return std::nullopt;
+}
+
+unsigned bytesOf(Kind kind) {
+  switch (kind) {
+  case Kind::F64:
+  case Kind::I64:
+    return 8;
+  case Kind::F32:
+  case Kind::I32:
+    return 4;
+  default:
+    return 2;
+  }
+}
+
+template <typename T> T load(const char *p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+/// Element `p` of kind K as a number: float for the narrow floats, the
+/// exact type otherwise.
+template <Kind K> auto read(const char *p) {
+  if constexpr (K == Kind::F32)
+    return load<float>(p);
+  else if constexpr (K == Kind::F64)
+    return load<double>(p);
+  else if constexpr (K == Kind::BF16) {
+    uint32_t bits = uint32_t(load<uint16_t>(p)) << 16;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+  } else if constexpr (K == Kind::F16)
+    return static_cast<float>(load<_Float16>(p));
+  else if constexpr (K == Kind::I64)
+    return load<int64_t>(p);
+  else if constexpr (K == Kind::I32)
+    return load<int32_t>(p);
+  else
+    return load<int16_t>(p);
+}
+
+/// Stores `v` as kind K at `dst`.
+template <Kind K, typename V> void write(V v, uint8_t *dst) {
+  if constexpr (K == Kind::F32) {
+    float f = static_cast<float>(v);
+    std::memcpy(dst, &f, 4);
+  } else if constexpr (K == Kind::BF16) {
+    uint16_t h = toBF16(static_cast<float>(v));
+    std::memcpy(dst, &h, 2);
+  } else if constexpr (K == Kind::F16) {
+    uint16_t h = toF16(static_cast<float>(v));
+    std::memcpy(dst, &h, 2);
+  } else {
+    int64_t x = static_cast<int64_t>(v);
+    std::memcpy(dst, &x, 8);
+  }
+}
+
+/// `count` elements of kind From at `src` (element `step` apart) stored
+/// contiguously as kind To at `dst`. One loop per pair of kinds, without a
+/// type test per element: the conversion runs at memory speed.
+template <Kind From, Kind To>
+void convertRun(const char *src, int64_t step, int64_t count, uint8_t *dst) {
+  constexpr unsigned in = From == Kind::F64 || From == Kind::I64   ? 8
+                          : From == Kind::F32 || From == Kind::I32 ? 4
+                                                                   : 2;
+  constexpr unsigned out = To == Kind::F32 ? 4 : To == Kind::I64 ? 8 : 2;
+  for (int64_t j = 0; j < count; ++j)
+    write<To>(read<From>(src + j * step * in), dst + j * out);
+}
+
+template <Kind From>
+void convertRunTo(Kind to, const char *src, int64_t step, int64_t count,
+                  uint8_t *dst) {
+  switch (to) {
+  case Kind::F32:
+    return convertRun<From, Kind::F32>(src, step, count, dst);
+  case Kind::BF16:
+    return convertRun<From, Kind::BF16>(src, step, count, dst);
+  case Kind::F16:
+    return convertRun<From, Kind::F16>(src, step, count, dst);
+  default:
+    return convertRun<From, Kind::I64>(src, step, count, dst);
+  }
+}
+
+/// The elements of a dense or dense_resource constant, read from its bytes.
 class ElementReader {
 public:
   static llvm::Expected<ElementReader> get(Operation *user, Attribute attr) {
     ElementReader r;
     auto elements = cast<ElementsAttr>(attr);
-    r.element = elements.getElementType();
+    Type element = elements.getElementType();
     if (auto dense = dyn_cast<DenseIntOrFPElementsAttr>(attr)) {
       r.data = dense.getRawData().data();
       r.splat = dense.isSplat();
@@ -86,38 +193,40 @@ public:
     } else {
       return errorAt(user, "unsupported constant kind");
     }
-    if (!r.element.isIntOrFloat() ||
-        !llvm::is_contained({16u, 32u, 64u}, r.element.getIntOrFloatBitWidth()))
-      return errorAt(user, llvm::formatv("unsupported weight element type {0}",
-                                         r.element));
+    std::optional<Kind> kind = kindOf(element);
+    if (!kind)
+      return errorAt(
+          user, llvm::formatv("unsupported weight element type {0}", element));
+    r.kind = *kind;
     return r;
   }
 
-  double at(int64_t i) const {
+  /// Stores elements first, first + step, ... (`count` of them) as kind
+  /// `to`, contiguously from `dst`.
+  void convert(int64_t first, int64_t step, int64_t count, Kind to,
+               uint8_t *dst) const {
+    const char *src = data + (splat ? 0 : first * elementBytes());
     if (splat)
-      i = 0;
-    unsigned width = element.getIntOrFloatBitWidth();
-    const char *p = data + i * (width / 8);
-    if (element.isF32())
-      return load<float>(p);
-    if (element.isF64())
-      return load<double>(p);
-    if (element.isBF16()) {
-      uint32_t bits = uint32_t(load<uint16_t>(p)) << 16;
-      float f;
-      std::memcpy(&f, &bits, 4);
-      return f;
+      step = 0;
+    switch (kind) {
+    case Kind::F32:
+      return convertRunTo<Kind::F32>(to, src, step, count, dst);
+    case Kind::F64:
+      return convertRunTo<Kind::F64>(to, src, step, count, dst);
+    case Kind::BF16:
+      return convertRunTo<Kind::BF16>(to, src, step, count, dst);
+    case Kind::F16:
+      return convertRunTo<Kind::F16>(to, src, step, count, dst);
+    case Kind::I64:
+      return convertRunTo<Kind::I64>(to, src, step, count, dst);
+    case Kind::I32:
+      return convertRunTo<Kind::I32>(to, src, step, count, dst);
+    case Kind::I16:
+      return convertRunTo<Kind::I16>(to, src, step, count, dst);
     }
-    if (element.isF16())
-      return static_cast<float>(load<_Float16>(p));
-    if (width == 64)
-      return static_cast<double>(load<int64_t>(p));
-    if (width == 32)
-      return load<int32_t>(p);
-    return load<int16_t>(p);
   }
 
-  int64_t elementBytes() const { return element.getIntOrFloatBitWidth() / 8; }
+  int64_t elementBytes() const { return bytesOf(kind); }
 
   /// Releases the pages of bytes [begin, end) of the data (see
   /// releasePages); dense attributes are left alone.
@@ -127,14 +236,8 @@ public:
   }
 
 private:
-  template <typename T> static T load(const char *p) {
-    T v;
-    std::memcpy(&v, p, sizeof(T));
-    return v;
-  }
-
   const char *data = nullptr;
-  Type element;
+  Kind kind = Kind::F32;
   bool splat = false;
   /// Data of a resource blob, whose pages may be given back.
   bool mapped = false;
@@ -147,27 +250,10 @@ uint64_t storedBytes(plan::WeightOp weight) {
   return rows * k * llvm::divideCeil(stored.getIntOrFloatBitWidth(), 8);
 }
 
-/// Stores `v` as `stored` at `dst`.
-void storeAs(Type stored, double v, uint8_t *dst) {
-  if (stored.isF32()) {
-    float f = v;
-    std::memcpy(dst, &f, 4);
-  } else if (stored.isBF16()) {
-    uint16_t h = toBF16(static_cast<float>(v));
-    std::memcpy(dst, &h, 2);
-  } else if (stored.isF16()) {
-    uint16_t h = toF16(static_cast<float>(v));
-    std::memcpy(dst, &h, 2);
-  } else {
-    int64_t x = static_cast<int64_t>(v);
-    std::memcpy(dst, &x, 8);
-  }
-}
-
 /// Converts `weight` into its stored bytes and layout for `sink`, reading
 /// each source front to back and releasing the pages it has finished (see
 /// releasePages). A weight stored as is goes out in blocks of about 16 MiB;
-/// a transposed one is assembled whole, from tiles of 64 source rows, since
+/// a transposed one is assembled whole, from bands of 64 source rows, since
 /// reading it in output order would touch every page of the source at once.
 llvm::Error streamWeight(plan::WeightOp weight,
                          llvm::function_ref<bool(const uint8_t *, size_t)> sink,
@@ -182,24 +268,45 @@ llvm::Error streamWeight(plan::WeightOp weight,
   auto [rows, k] = weight.getStoredShape();
   int64_t n = sources.size(), perSource = rows / n;
   Type stored = weight.getResult().getType().getElementType();
-  unsigned bytes = llvm::divideCeil(stored.getIntOrFloatBitWidth(), 8);
-  if (!stored.isF32() && !stored.isBF16() && !stored.isF16() &&
-      !stored.isInteger(64))
+  std::optional<Kind> to = kindOf(stored);
+  if (!to ||
+      !llvm::is_contained({Kind::F32, Kind::BF16, Kind::F16, Kind::I64}, *to))
     return errorAt(weight,
                    llvm::formatv("cannot store weights as {0}", stored));
+  unsigned bytes = bytesOf(*to);
 
   if (weight.getTranspose()) {
     // Source s is [k, perSource]; stored row r = row * n + s holds its
     // column `row`.
     std::vector<uint8_t> buffer(rows * k * bytes);
+    // Square tiles: read along source rows, converted, then written along
+    // stored rows, both within a tile that stays in cache.
     constexpr int64_t kTile = 64;
+    std::vector<uint8_t> tile(kTile * kTile * bytes);
     for (auto [s, src] : llvm::enumerate(sources)) {
       for (int64_t i0 = 0; i0 < k; i0 += kTile) {
         int64_t i1 = std::min(k, i0 + kTile);
-        for (int64_t row = 0; row < perSource; ++row) {
-          uint8_t *dst = buffer.data() + ((row * n + s) * k + i0) * bytes;
-          for (int64_t i = i0; i < i1; ++i, dst += bytes)
-            storeAs(stored, src.at(i * perSource + row), dst);
+        for (int64_t c0 = 0; c0 < perSource; c0 += kTile) {
+          int64_t width = std::min(perSource - c0, kTile);
+          for (int64_t i = i0; i < i1; ++i)
+            src.convert(i * perSource + c0, 1, width, *to,
+                        tile.data() + (i - i0) * width * bytes);
+          auto transpose = [&](auto element) {
+            constexpr size_t size = sizeof(element);
+            for (int64_t c = 0; c < width; ++c) {
+              uint8_t *dst =
+                  buffer.data() + (((c0 + c) * n + s) * k + i0) * size;
+              for (int64_t i = 0; i < i1 - i0; ++i)
+                std::memcpy(dst + i * size,
+                            tile.data() + (i * width + c) * size, size);
+            }
+          };
+          if (bytes == 2)
+            transpose(uint16_t());
+          else if (bytes == 4)
+            transpose(uint32_t());
+          else
+            transpose(uint64_t());
         }
         int64_t width = src.elementBytes();
         src.release(i0 * perSource * width, i1 * perSource * width, i1 == k);
@@ -215,11 +322,10 @@ llvm::Error streamWeight(plan::WeightOp weight,
   std::vector<uint8_t> buffer(std::min(rows, block) * k * bytes);
   for (int64_t r0 = 0; r0 < rows && !stopped; r0 += block) {
     int64_t r1 = std::min(rows, r0 + block);
-    uint8_t *dst = buffer.data();
     for (int64_t r = r0; r < r1; ++r)
-      for (int64_t i = 0; i < k; ++i, dst += bytes)
-        storeAs(stored, sources[r % n].at((r / n) * k + i), dst);
-    stopped = !sink(buffer.data(), dst - buffer.data());
+      sources[r % n].convert((r / n) * k, 1, k, *to,
+                             buffer.data() + (r - r0) * k * bytes);
+    stopped = !sink(buffer.data(), (r1 - r0) * k * bytes);
     int64_t row0 = r0 / n, row1 = (r1 + n - 1) / n;
     for (const ElementReader &src : sources) {
       int64_t width = src.elementBytes();

@@ -89,7 +89,7 @@ struct FFNSerializePlanPass
     if (error.empty()) {
       llvm::Error streamed =
           streamWeights(*program, [&](const uint8_t *data, size_t size) {
-            hash = ::ffnrt::fnv1a(data, size, hash);
+            hash = ::ffnrt::hashBlock(data, size, hash);
             progress.add(size);
             return !writeWeights || out.write(data, size);
           });

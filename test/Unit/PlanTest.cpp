@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -99,23 +100,37 @@ TEST(Plan, RejectsOtherVersionsAndBadKernels) {
 
 TEST(Plan, FingerprintTiesPlanToWeights) {
   auto fingerprint = [](const Plan &p, const std::vector<uint8_t> &w) {
-    return fnv1a(w.data(), w.size(), fingerprintSeed(p));
+    return hashBlock(w.data(), w.size(), fingerprintSeed(p));
   };
   Plan p = samplePlan();
   std::vector<uint8_t> weights(100, 7);
   uint64_t a = fingerprint(p, weights);
-  weights[50] = 8;
-  EXPECT_NE(fingerprint(p, weights), a);
   p.launches[0].block[0] = 256;
-  weights[50] = 7;
   EXPECT_NE(fingerprint(p, weights), a);
   // The stored fingerprint itself does not feed the hash.
   Plan s = samplePlan();
   s.fingerprint = 1;
   EXPECT_EQ(fingerprint(s, weights), a);
-  // Hashing in pieces, as the weights stream out, gives the same.
-  uint64_t h = fnv1a(weights.data(), 30, fingerprintSeed(s));
-  EXPECT_EQ(fnv1a(weights.data() + 30, 70, h), a);
+}
+
+TEST(Plan, HashBlockSeesEveryByte) {
+  // 100 bytes: three 32-byte strides over the four lanes, and a tail.
+  std::vector<uint8_t> data(100);
+  for (size_t i = 0; i < data.size(); ++i)
+    data[i] = i * 7 + 1;
+  uint64_t base = hashBlock(data.data(), data.size(), 42);
+  EXPECT_NE(hashBlock(data.data(), data.size(), 43), base);
+  for (size_t i = 0; i < data.size(); ++i) {
+    data[i] ^= 0x10;
+    EXPECT_NE(hashBlock(data.data(), data.size(), 42), base) << "byte " << i;
+    data[i] ^= 0x10;
+  }
+  // Words swapped between lanes, or between strides, change it too.
+  std::swap_ranges(data.begin(), data.begin() + 8, data.begin() + 8);
+  EXPECT_NE(hashBlock(data.data(), data.size(), 42), base);
+  std::swap_ranges(data.begin(), data.begin() + 8, data.begin() + 8);
+  std::swap_ranges(data.begin(), data.begin() + 8, data.begin() + 32);
+  EXPECT_NE(hashBlock(data.data(), data.size(), 42), base);
 }
 
 TEST(Plan, SidecarRoundTrip) {
