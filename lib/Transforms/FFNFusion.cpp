@@ -165,58 +165,86 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
                            ": " + why);
   }
 
-  std::vector<BlockWeights> weights;
-  for (auto [k, block] : llvm::enumerate(blocks)) {
-    auto w = readWeights(block);
-    if (!w)
-      return refuse(k, "has weights that are not constants: " +
-                           llvm::toString(w.takeError()));
-    weights.push_back(std::move(*w));
-  }
-
   // out = x + Σ_k MLP_k(N_k(x)). With x̂ the unit-gain norm of x,
   // N_k(x)·W = x̂·diag(g_k)W + β_k·W, so gains fold into rows and norm biases
-  // into the first projections' biases. Each fused tensor is written once.
-  int64_t d = weights[0].gain.numElements();
+  // into the first projections' biases. The fused weights are written into
+  // scratch constants one block at a time, each row piece released once
+  // written: memory holds one block's weights, not the group's.
+  auto extent = [](Value v, unsigned dim) {
+    return cast<ShapedType>(v.getType()).getDimSize(dim);
+  };
+  int64_t d = extent(first.getNormWeight(), 0);
   int64_t total = 0;
-  for (const BlockWeights &w : weights)
-    total += w.up.dim(1);
+  for (FFNBlockOp block : blocks)
+    total += extent(block.getUpWeight(), 1);
   bool gated = first.isGated();
-  bool anyBeta = llvm::any_of(weights, [](auto &w) { return w.hasBeta; });
-  bool upBias = anyBeta || llvm::any_of(weights, [](auto &w) {
-                  return w.hasUpBias;
-                });
-  bool gateBias = gated && (anyBeta || llvm::any_of(weights, [](auto &w) {
-                              return w.hasGateBias;
+  auto anyOf = [&](auto present) { return llvm::any_of(blocks, present); };
+  bool anyBeta = anyOf([](FFNBlockOp b) { return b.getNormBias() != nullptr; });
+  bool upBias =
+      anyBeta || anyOf([](FFNBlockOp b) { return b.getUpBias() != nullptr; });
+  bool gateBias = gated && (anyBeta || anyOf([](FFNBlockOp b) {
+                              return b.getGateBias() != nullptr;
                             }));
-  bool downBias = llvm::any_of(weights, [](auto &w) { return w.hasDownBias; });
+  bool downBias =
+      anyOf([](FFNBlockOp b) { return b.getDownBias() != nullptr; });
 
-  ref::Tensor fusedGate(ref::DType::F32, {d, total});
-  ref::Tensor fusedUp(ref::DType::F32, {d, total});
+  Type element =
+      cast<RankedTensorType>(first.getInput().getType()).getElementType();
+  auto scratch =
+      [&](int64_t rows,
+          int64_t cols) -> llvm::Expected<std::optional<ref::ScratchConstant>> {
+    auto made = ref::ScratchConstant::create(
+        RankedTensorType::get({rows, cols}, element));
+    if (!made)
+      return made.takeError();
+    return std::optional<ref::ScratchConstant>(std::move(*made));
+  };
+  auto fusedGate = scratch(d, gated ? total : 0);
+  auto fusedUp = scratch(d, total);
+  auto fusedDown = scratch(total, d);
+  for (auto *made : {&fusedGate, &fusedUp, &fusedDown})
+    if (!*made)
+      return refuse(0, "cannot hold the fused weights: " +
+                           llvm::toString(made->takeError()));
   ref::Tensor fusedGateBias(ref::DType::F32, {total});
   ref::Tensor fusedUpBias(ref::DType::F32, {total});
-  ref::Tensor fusedDown(ref::DType::F32, {total, d});
   ref::Tensor fusedDownBias(ref::DType::F32, {d});
   int64_t offset = 0;
-  for (const BlockWeights &w : weights) {
+  std::vector<float> piece;
+  for (auto [k, block] : llvm::enumerate(blocks)) {
+    auto read = readWeights(block);
+    if (!read)
+      return refuse(k, "has weights that are not constants: " +
+                           llvm::toString(read.takeError()));
+    const BlockWeights &w = *read;
     int64_t f = w.up.dim(1);
+    // Row r of the fused [d, total] weight holds g[r]·W[r, :] at `offset`;
+    // the biases sum over rows in row order.
     auto fold = [&](const ref::Tensor &in, bool inBias, const ref::Tensor &b,
-                    ref::Tensor &out, ref::Tensor &outBias) {
-      for (int64_t c = 0; c < f; ++c) {
-        double bias = inBias ? b.f()[c] : 0.0;
-        for (int64_t r = 0; r < d; ++r) {
-          out.f()[r * total + offset + c] = w.gain.f()[r] * in.f()[r * f + c];
-          if (w.hasBeta)
-            bias += static_cast<double>(w.beta.f()[r]) * in.f()[r * f + c];
-        }
-        outBias.f()[offset + c] = bias;
+                    ref::ScratchConstant &out, ref::Tensor &outBias) {
+      std::vector<double> bias(f, 0.0);
+      if (inBias)
+        for (int64_t c = 0; c < f; ++c)
+          bias[c] = b.f()[c];
+      piece.resize(f);
+      for (int64_t r = 0; r < d; ++r) {
+        const float *row = in.f().data() + r * f;
+        for (int64_t c = 0; c < f; ++c)
+          piece[c] = w.gain.f()[r] * row[c];
+        if (w.hasBeta)
+          for (int64_t c = 0; c < f; ++c)
+            bias[c] += static_cast<double>(w.beta.f()[r]) * row[c];
+        out.write(r * total + offset, piece);
+        out.release(r * total + offset, r * total + offset + f);
       }
+      for (int64_t c = 0; c < f; ++c)
+        outBias.f()[offset + c] = bias[c];
     };
-    fold(w.up, w.hasUpBias, w.upBias, fusedUp, fusedUpBias);
+    fold(w.up, w.hasUpBias, w.upBias, **fusedUp, fusedUpBias);
     if (gated)
-      fold(w.gate, w.hasGateBias, w.gateBias, fusedGate, fusedGateBias);
-    std::copy(w.down.f().begin(), w.down.f().end(),
-              fusedDown.f().begin() + offset * d);
+      fold(w.gate, w.hasGateBias, w.gateBias, **fusedGate, fusedGateBias);
+    (*fusedDown)->write(offset * d, w.down.f());
+    (*fusedDown)->release(offset * d, (offset + f) * d);
     if (w.hasDownBias)
       for (int64_t c = 0; c < d; ++c)
         fusedDownBias.f()[c] += w.downBias.f()[c];
@@ -225,8 +253,6 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
 
   FFNBlockOp last = blocks.back();
   OpBuilder builder(last);
-  Type element = cast<RankedTensorType>(first.getInput().getType())
-                     .getElementType();
   std::string prefix =
       llvm::formatv("ffn_fusion.{0}_{1}.", numbers.front(), numbers.back());
   auto constant = [&](const ref::Tensor &t, StringRef name) -> Value {
@@ -234,6 +260,10 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
     return arith::ConstantOp::create(builder, last.getLoc(),
                                      ref::tensorToAttr(t, type,
                                                        (prefix + name).str()));
+  };
+  auto scratchConstant = [&](ref::ScratchConstant &t, StringRef name) {
+    return arith::ConstantOp::create(builder, last.getLoc(),
+                                     t.take((prefix + name).str()));
   };
   ref::Tensor ones(ref::DType::F32, {d});
   std::fill(ones.f().begin(), ones.f().end(), 1.0f);
@@ -249,11 +279,11 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
       builder, fusedLoc, first.getInput().getType(), first.getInput(),
       first.getNormKindAttr(), constant(ones, "norm"), Value(),
       first.getEpsilonAttr(), UnitAttr(),
-      gated ? constant(fusedGate, "gate") : Value(),
+      gated ? scratchConstant(**fusedGate, "gate") : Value(),
       gateBias ? constant(fusedGateBias, "gate_bias") : Value(),
-      constant(fusedUp, "up"),
+      scratchConstant(**fusedUp, "up"),
       upBias ? constant(fusedUpBias, "up_bias") : Value(),
-      constant(fusedDown, "down"),
+      scratchConstant(**fusedDown, "down"),
       downBias ? constant(fusedDownBias, "down_bias") : Value(),
       first.getActivationAttr());
   last.getOutput().replaceAllUsesWith(fused.getOutput());

@@ -4,7 +4,15 @@
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::ffn::ref;
@@ -139,4 +147,87 @@ DenseResourceElementsAttr mlir::ffn::ref::tensorToAttr(const Tensor &tensor,
       type, name,
       HeapAsmResourceBlob::allocateAndCopyWithAlign(
           ArrayRef<char>(data.data(), data.size()), bytes));
+}
+
+llvm::Expected<ScratchConstant> ScratchConstant::create(RankedTensorType type) {
+  Type element = type.getElementType();
+  if (!element.isF32() && !element.isBF16() && !element.isF16())
+    return makeError("scratch constants hold f32, bf16 or f16");
+  size_t bytes = type.getNumElements() * (element.getIntOrFloatBitWidth() / 8);
+  const char *dir = std::getenv("TMPDIR");
+  std::string path =
+      std::string(dir && *dir ? dir : "/tmp") + "/ffnc-constant-XXXXXX";
+  int fd = ::mkstemp(path.data());
+  if (fd < 0)
+    return makeError("cannot create a temporary file in '" +
+                     path.substr(0, path.rfind('/')) +
+                     "': " + std::strerror(errno));
+  ::unlink(path.c_str());
+  void *data = MAP_FAILED;
+  if (::ftruncate(fd, std::max<size_t>(bytes, 1)) == 0)
+    data = ::mmap(nullptr, std::max<size_t>(bytes, 1), PROT_READ | PROT_WRITE,
+                  MAP_SHARED, fd, 0);
+  int err = errno;
+  ::close(fd);
+  if (data == MAP_FAILED)
+    return makeError(llvm::Twine("cannot map a temporary file of ") +
+                     llvm::Twine(bytes) + " bytes: " + std::strerror(err));
+  return ScratchConstant(type, static_cast<char *>(data), bytes);
+}
+
+ScratchConstant::ScratchConstant(ScratchConstant &&other)
+    : type(other.type), data(other.data), bytes(other.bytes) {
+  other.data = nullptr;
+}
+
+ScratchConstant::~ScratchConstant() {
+  if (data)
+    ::munmap(data, std::max<size_t>(bytes, 1));
+}
+
+void ScratchConstant::write(int64_t first, llvm::ArrayRef<float> values) {
+  Type element = type.getElementType();
+  size_t width = element.getIntOrFloatBitWidth() / 8;
+  char *dst = data + first * width;
+  if (element.isF32()) {
+    std::memcpy(dst, values.data(), values.size() * 4);
+    return;
+  }
+  for (float v : values) {
+    uint16_t bits;
+    if (element.isF16()) {
+      _Float16 h = static_cast<_Float16>(v);
+      std::memcpy(&bits, &h, 2);
+    } else {
+      // bfloat16, rounded to nearest even.
+      uint32_t f;
+      std::memcpy(&f, &v, 4);
+      bits = std::isnan(v) ? 0x7fc0 : (f + 0x7fff + ((f >> 16) & 1)) >> 16;
+    }
+    std::memcpy(dst, &bits, 2);
+    dst += 2;
+  }
+}
+
+void ScratchConstant::release(int64_t first, int64_t last) {
+  static const int64_t page = ::sysconf(_SC_PAGESIZE);
+  int64_t width = type.getElementType().getIntOrFloatBitWidth() / 8;
+  auto at = reinterpret_cast<uintptr_t>(data);
+  uintptr_t begin = (at + first * width + page - 1) / page * page;
+  uintptr_t end = (at + last * width) / page * page;
+  if (end > begin)
+    ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_PAGEOUT);
+}
+
+DenseResourceElementsAttr ScratchConstant::take(StringRef name) {
+  size_t align = type.getElementType().getIntOrFloatBitWidth() / 8;
+  char *owned = std::exchange(data, nullptr);
+  size_t length = bytes;
+  return DenseResourceElementsAttr::get(
+      type, name,
+      UnmanagedAsmResourceBlob::allocateWithAlign(
+          ArrayRef<char>(owned, length), align,
+          [length](void *p, size_t, size_t) {
+            ::munmap(p, std::max<size_t>(length, 1));
+          }));
 }
