@@ -217,6 +217,23 @@ struct RaiseRMSNorm : NodePattern {
   LogicalResult rewrite(NodeOp node, Value result,
                         PatternRewriter &rewriter) const override {
     SmallVector<Value> factors = productFactors(node);
+    // bf16 and fp16 exports normalise in fp32 and round before the gain:
+    // g ⊙ Cast(Cast(x) · 1/sqrt(...)). The raised norm rounds once, after
+    // the gain.
+    Type element = typeOf(result).getElementType();
+    for (auto [k, factor] : llvm::enumerate(factors)) {
+      NodeOp narrow = soleNodeOf(factor, "Cast");
+      if (!narrow || !isa<FloatType>(element) || element.isF32())
+        continue;
+      Value wide = narrow.getInputs()[0];
+      if (NodeOp mul = soleNodeOf(wide, "Mul")) {
+        factors.erase(factors.begin() + k);
+        llvm::append_range(factors, productFactors(mul));
+      } else if (soleNodeOf(wide, "Div")) {
+        factors[k] = wide;
+      }
+      break;
+    }
     std::optional<std::pair<Value, double>> invRMS;
     Value x;
     // x · 1/sqrt(...)
@@ -240,6 +257,11 @@ struct RaiseRMSNorm : NodePattern {
     }
     if (!x || factors.size() != 1)
       return failure();
+    // The norm of the narrow input, widened for the statistics.
+    if (typeOf(x).getElementType() != element)
+      if (NodeOp widen = nodeOf(x, "Cast");
+          widen && typeOf(widen.getInputs()[0]).getElementType() == element)
+        x = widen.getInputs()[0];
     // The gain: a constant vector, or Add(w, 1) for Gemma.
     Value gain = factors[0];
     bool unitOffset = false;

@@ -384,6 +384,11 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
                               const HeadInput &k, const HeadInput &v,
                               ArrayRef<Operation *> candidate) {
     uint64_t state = 0x2545F4914F6CDD1DULL;
+    // The nodes of a bf16 or fp16 export round after every step, the
+    // candidate once: agreement within the format's precision (a wrong mask
+    // or scale is off by tens of percent).
+    Type element = typeOf(original).getElementType();
+    double tolerance = element.isBF16() ? 5e-2 : element.isF16() ? 1e-2 : 1e-5;
     for (int64_t length : {1, 3, 6}) {
       llvm::DenseMap<Value, ref::Tensor> leaves;
       for (Value leaf : {q.split.flat, k.split.flat, v.split.flat, q.cos,
@@ -400,7 +405,7 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
       if (failed(actual))
         return failure();
       if ((*actual)->shape() != (*expected)->shape() ||
-          ref::errorStats(**actual, **expected).relativeL2() > 1e-5)
+          ref::errorStats(**actual, **expected).relativeL2() > tolerance)
         return failure();
     }
     return success();

@@ -121,3 +121,59 @@ func.func @softmax_wrong_axis(%q: tensor<1x?x8xf32>, %k: tensor<1x?x8xf32>, %v: 
   %out = ffn.node "Reshape"(%ot, %merge) opset 18 {} : (tensor<1x?x2x4xf32>, tensor<3xi64>) -> tensor<1x?x8xf32>
   return %out : tensor<1x?x8xf32>
 }
+
+// -----
+
+// A bf16 export rounds after every node and the candidate once: they agree
+// within bf16's precision, and the attention is raised.
+// CHECK-LABEL: func @unmasked_bf16
+// CHECK: %[[A:.*]] = ffn.attention %arg0, %arg1, %arg2 heads(2, 2) scale 5.000000e-01 : tensor<1x?x8xbf16>, tensor<1x?x8xbf16>, tensor<1x?x8xbf16>
+// CHECK-NOT: ffn.node
+// CHECK: return %[[A]]
+func.func @unmasked_bf16(%q: tensor<1x?x8xbf16>, %k: tensor<1x?x8xbf16>, %v: tensor<1x?x8xbf16>) -> tensor<1x?x8xbf16> {
+  %split = arith.constant dense<[1, -1, 2, 4]> : tensor<4xi64>
+  %merge = arith.constant dense<[1, -1, 8]> : tensor<3xi64>
+  %scale = arith.constant dense<0.5> : tensor<bf16>
+  %q4 = ffn.node "Reshape"(%q, %split) opset 18 {} : (tensor<1x?x8xbf16>, tensor<4xi64>) -> tensor<1x?x2x4xbf16>
+  %qt = ffn.node "Transpose"(%q4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xbf16>) -> tensor<1x2x?x4xbf16>
+  %k4 = ffn.node "Reshape"(%k, %split) opset 18 {} : (tensor<1x?x8xbf16>, tensor<4xi64>) -> tensor<1x?x2x4xbf16>
+  %kt = ffn.node "Transpose"(%k4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xbf16>) -> tensor<1x2x?x4xbf16>
+  %kT = ffn.node "Transpose"(%kt) opset 18 {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x2x?x4xbf16>) -> tensor<1x2x4x?xbf16>
+  %v4 = ffn.node "Reshape"(%v, %split) opset 18 {} : (tensor<1x?x8xbf16>, tensor<4xi64>) -> tensor<1x?x2x4xbf16>
+  %vt = ffn.node "Transpose"(%v4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xbf16>) -> tensor<1x2x?x4xbf16>
+  %s = ffn.node "MatMul"(%qt, %kT) opset 18 {} : (tensor<1x2x?x4xbf16>, tensor<1x2x4x?xbf16>) -> tensor<1x2x?x?xbf16>
+  %ss = ffn.node "Mul"(%s, %scale) opset 18 {} : (tensor<1x2x?x?xbf16>, tensor<bf16>) -> tensor<1x2x?x?xbf16>
+  %p = ffn.node "Softmax"(%ss) opset 18 {axis = -1 : i64} : (tensor<1x2x?x?xbf16>) -> tensor<1x2x?x?xbf16>
+  %o = ffn.node "MatMul"(%p, %vt) opset 18 {} : (tensor<1x2x?x?xbf16>, tensor<1x2x?x4xbf16>) -> tensor<1x2x?x4xbf16>
+  %ot = ffn.node "Transpose"(%o) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x2x?x4xbf16>) -> tensor<1x?x2x4xbf16>
+  %out = ffn.node "Reshape"(%ot, %merge) opset 18 {} : (tensor<1x?x2x4xbf16>, tensor<3xi64>) -> tensor<1x?x8xbf16>
+  return %out : tensor<1x?x8xbf16>
+}
+
+// -----
+
+// Near miss in bf16: the looser agreement still refuses a padding mask
+// from the caller's data.
+// CHECK-LABEL: func @padding_mask_bf16
+// CHECK-NOT: ffn.attention
+// CHECK: ffn.node "Softmax"
+func.func @padding_mask_bf16(%q: tensor<1x?x8xbf16>, %k: tensor<1x?x8xbf16>, %v: tensor<1x?x8xbf16>, %pad: tensor<1x1x1x?xbf16>) -> tensor<1x?x8xbf16> {
+  %split = arith.constant dense<[1, -1, 2, 4]> : tensor<4xi64>
+  %merge = arith.constant dense<[1, -1, 8]> : tensor<3xi64>
+  %scale = arith.constant dense<0.5> : tensor<bf16>
+  %q4 = ffn.node "Reshape"(%q, %split) opset 18 {} : (tensor<1x?x8xbf16>, tensor<4xi64>) -> tensor<1x?x2x4xbf16>
+  %qt = ffn.node "Transpose"(%q4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xbf16>) -> tensor<1x2x?x4xbf16>
+  %k4 = ffn.node "Reshape"(%k, %split) opset 18 {} : (tensor<1x?x8xbf16>, tensor<4xi64>) -> tensor<1x?x2x4xbf16>
+  %kt = ffn.node "Transpose"(%k4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xbf16>) -> tensor<1x2x?x4xbf16>
+  %kT = ffn.node "Transpose"(%kt) opset 18 {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x2x?x4xbf16>) -> tensor<1x2x4x?xbf16>
+  %v4 = ffn.node "Reshape"(%v, %split) opset 18 {} : (tensor<1x?x8xbf16>, tensor<4xi64>) -> tensor<1x?x2x4xbf16>
+  %vt = ffn.node "Transpose"(%v4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xbf16>) -> tensor<1x2x?x4xbf16>
+  %s = ffn.node "MatMul"(%qt, %kT) opset 18 {} : (tensor<1x2x?x4xbf16>, tensor<1x2x4x?xbf16>) -> tensor<1x2x?x?xbf16>
+  %ss = ffn.node "Mul"(%s, %scale) opset 18 {} : (tensor<1x2x?x?xbf16>, tensor<bf16>) -> tensor<1x2x?x?xbf16>
+  %ls = ffn.node "Add"(%ss, %pad) opset 18 {} : (tensor<1x2x?x?xbf16>, tensor<1x1x1x?xbf16>) -> tensor<1x2x?x?xbf16>
+  %p = ffn.node "Softmax"(%ls) opset 18 {axis = -1 : i64} : (tensor<1x2x?x?xbf16>) -> tensor<1x2x?x?xbf16>
+  %o = ffn.node "MatMul"(%p, %vt) opset 18 {} : (tensor<1x2x?x?xbf16>, tensor<1x2x?x4xbf16>) -> tensor<1x2x?x4xbf16>
+  %ot = ffn.node "Transpose"(%o) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x2x?x4xbf16>) -> tensor<1x?x2x4xbf16>
+  %out = ffn.node "Reshape"(%ot, %merge) opset 18 {} : (tensor<1x?x2x4xbf16>, tensor<3xi64>) -> tensor<1x?x8xbf16>
+  return %out : tensor<1x?x8xbf16>
+}

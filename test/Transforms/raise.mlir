@@ -25,6 +25,55 @@ func.func @rms_norm(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
+// A bf16 export: the statistics in fp32 between Casts, rounded to bf16 before
+// the gain. The norm reads the bf16 input; the Casts go with it.
+// CHECK-LABEL: func @rms_norm_bf16
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8xbf16>)
+// CHECK: %[[G:.*]] = arith.constant dense<1.500000e+00> : tensor<8xbf16>
+// CHECK: %[[N:.*]] = ffn.rms_norm %[[X]], %[[G]] eps 9.99999974E-6 : tensor<2x8xbf16>, tensor<8xbf16>
+// CHECK-NOT: ffn.node
+// CHECK: return %[[N]]
+func.func @rms_norm_bf16(%x: tensor<2x8xbf16>) -> tensor<2x8xbf16> {
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %axes = arith.constant dense<-1> : tensor<1xi64>
+  %eps = arith.constant dense<1.0e-05> : tensor<f32>
+  %g = arith.constant dense<1.5> : tensor<8xbf16>
+  %w = ffn.node "Cast"(%x) opset 18 {to = 1 : i64} : (tensor<2x8xbf16>) -> tensor<2x8xf32>
+  %0 = ffn.node "Pow"(%w, %two) opset 18 {} : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %1 = ffn.node "ReduceMean"(%0, %axes) opset 18 {keepdims = 1 : i64} : (tensor<2x8xf32>, tensor<1xi64>) -> tensor<2x1xf32>
+  %2 = ffn.node "Add"(%1, %eps) opset 18 {} : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %3 = ffn.node "Sqrt"(%2) opset 18 {} : (tensor<2x1xf32>) -> tensor<2x1xf32>
+  %4 = ffn.node "Reciprocal"(%3) opset 18 {} : (tensor<2x1xf32>) -> tensor<2x1xf32>
+  %5 = ffn.node "Mul"(%w, %4) opset 18 {} : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  %n = ffn.node "Cast"(%5) opset 18 {to = 16 : i64} : (tensor<2x8xf32>) -> tensor<2x8xbf16>
+  %6 = ffn.node "Mul"(%g, %n) opset 18 {} : (tensor<8xbf16>, tensor<2x8xbf16>) -> tensor<2x8xbf16>
+  return %6 : tensor<2x8xbf16>
+}
+
+// -----
+
+// Near miss: the statistics of a different tensor than the one normalised.
+// CHECK-LABEL: func @rms_norm_bf16_other_input
+// CHECK-NOT: ffn.rms_norm
+func.func @rms_norm_bf16_other_input(%x: tensor<2x8xbf16>, %y: tensor<2x8xf32>) -> tensor<2x8xbf16> {
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %axes = arith.constant dense<-1> : tensor<1xi64>
+  %eps = arith.constant dense<1.0e-05> : tensor<f32>
+  %g = arith.constant dense<1.5> : tensor<8xbf16>
+  %w = ffn.node "Cast"(%x) opset 18 {to = 1 : i64} : (tensor<2x8xbf16>) -> tensor<2x8xf32>
+  %0 = ffn.node "Pow"(%y, %two) opset 18 {} : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %1 = ffn.node "ReduceMean"(%0, %axes) opset 18 {keepdims = 1 : i64} : (tensor<2x8xf32>, tensor<1xi64>) -> tensor<2x1xf32>
+  %2 = ffn.node "Add"(%1, %eps) opset 18 {} : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %3 = ffn.node "Sqrt"(%2) opset 18 {} : (tensor<2x1xf32>) -> tensor<2x1xf32>
+  %4 = ffn.node "Reciprocal"(%3) opset 18 {} : (tensor<2x1xf32>) -> tensor<2x1xf32>
+  %5 = ffn.node "Mul"(%w, %4) opset 18 {} : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  %n = ffn.node "Cast"(%5) opset 18 {to = 16 : i64} : (tensor<2x8xf32>) -> tensor<2x8xbf16>
+  %6 = ffn.node "Mul"(%g, %n) opset 18 {} : (tensor<8xbf16>, tensor<2x8xbf16>) -> tensor<2x8xbf16>
+  return %6 : tensor<2x8xbf16>
+}
+
+// -----
+
 // x / sqrt(...) with Gemma's (1 + w) gain and the axes as an attribute.
 // CHECK-LABEL: func @rms_norm_div_unit_offset
 // CHECK: ffn.rms_norm %{{.*}}, %{{.*}} eps 9.99999997E-7 unit_offset

@@ -240,7 +240,8 @@ ArrayAttr outputDims(Builder &builder, RankedTensorType type,
   return builder.getArrayAttr(dims);
 }
 
-/// Each result is widened into an f32 output buffer.
+/// Each result is widened into an f32 output buffer, also a bf16 or fp16
+/// one (exactly).
 struct ReturnLowering : GPUPattern<func::ReturnOp> {
   using GPUPattern::GPUPattern;
   LogicalResult
@@ -250,8 +251,10 @@ struct ReturnLowering : GPUPattern<func::ReturnOp> {
     for (auto [index, original, converted] :
          llvm::enumerate(op.getOperands(), adaptor.getOperands())) {
       auto type = cast<RankedTensorType>(original.getType());
-      if (!type.getElementType().isF32())
-        return refuse(op, "GPU model outputs must be float32");
+      if (!isa<FloatType>(type.getElementType()) ||
+          type.getElementType().isF64())
+        return refuse(op, "GPU model outputs must be float32, bfloat16 or "
+                          "float16");
       auto input = b.featuresAndBuffer(original, converted);
       if (failed(input))
         return failure();

@@ -167,8 +167,12 @@ FailureOr<Tensor> HostValues::sequenceTable(Operation *user, Value v,
     for (int64_t e = 0; prefix && e < part->numElements(); ++e)
       prefix = part->getDouble(e) == full->getDouble(e);
     if (!prefix) {
-      user->emitError("an operand computed from the sequence length is not a "
-                      "fixed table read by position (its values at seq ")
+      std::string what = ref::describeOp(user);
+      if (auto node = dyn_cast<NodeOp>(user))
+        what += " (" + node.getOpType().str() + ")";
+      user->emitError(what + ": an operand computed from the sequence length "
+                             "is not a fixed table read by position (its "
+                             "values at seq ")
           << seq
           << " are not the first rows of the longest sequence's); it cannot "
              "run on the GPU";
