@@ -235,6 +235,21 @@ public:
       releasePages(data, begin, end, toEnd);
   }
 
+  /// Unmaps the pages of bytes [begin, end) from the process but leaves
+  /// them in the page cache, to be read again: reading a slice of many
+  /// rows maps their neighbours too (the kernel's fault-around), which
+  /// would otherwise stay counted until their own slice.
+  void unmap(int64_t begin, int64_t end) const {
+    if (!mapped)
+      return;
+    static const int64_t page = sysconf(_SC_PAGESIZE);
+    auto at = reinterpret_cast<uintptr_t>(data);
+    uintptr_t first = (at + begin + page - 1) / page * page;
+    uintptr_t last = (at + end) / page * page;
+    if (last > first)
+      madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED);
+  }
+
 private:
   const char *data = nullptr;
   Kind kind = Kind::F32;
@@ -252,9 +267,8 @@ uint64_t storedBytes(plan::WeightOp weight) {
 
 /// Converts `weight` into its stored bytes and layout for `sink`, reading
 /// each source front to back and releasing the pages it has finished (see
-/// releasePages). A weight stored as is goes out in blocks of about 16 MiB;
-/// a transposed one is assembled whole, from bands of 64 source rows, since
-/// reading it in output order would touch every page of the source at once.
+/// releasePages). A weight stored as is goes out in blocks of about 16 MiB,
+/// a transposed one in bands of about 128 MiB.
 llvm::Error streamWeight(plan::WeightOp weight,
                          llvm::function_ref<bool(const uint8_t *, size_t)> sink,
                          bool &stopped) {
@@ -277,42 +291,57 @@ llvm::Error streamWeight(plan::WeightOp weight,
 
   if (weight.getTranspose()) {
     // Source s is [k, perSource]; stored row r = row * n + s holds its
-    // column `row`.
-    std::vector<uint8_t> buffer(rows * k * bytes);
+    // column `row`. Bands of stored rows go out one at a time, each reading
+    // a page-wide slice of every source row: memory holds one band.
+    int64_t pageElements =
+        std::max<int64_t>(1, sysconf(_SC_PAGESIZE) / sources[0].elementBytes());
+    int64_t band =
+        std::max<int64_t>(pageElements, (int64_t(128) << 20) / (n * k * bytes) /
+                                            pageElements * pageElements);
+    std::vector<uint8_t> buffer(std::min(band, perSource) * n * k * bytes);
     // Square tiles: read along source rows, converted, then written along
     // stored rows, both within a tile that stays in cache.
     constexpr int64_t kTile = 64;
     std::vector<uint8_t> tile(kTile * kTile * bytes);
-    for (auto [s, src] : llvm::enumerate(sources)) {
-      for (int64_t i0 = 0; i0 < k; i0 += kTile) {
-        int64_t i1 = std::min(k, i0 + kTile);
-        for (int64_t c0 = 0; c0 < perSource; c0 += kTile) {
-          int64_t width = std::min(perSource - c0, kTile);
-          for (int64_t i = i0; i < i1; ++i)
-            src.convert(i * perSource + c0, 1, width, *to,
-                        tile.data() + (i - i0) * width * bytes);
-          auto transpose = [&](auto element) {
-            constexpr size_t size = sizeof(element);
-            for (int64_t c = 0; c < width; ++c) {
-              uint8_t *dst =
-                  buffer.data() + (((c0 + c) * n + s) * k + i0) * size;
-              for (int64_t i = 0; i < i1 - i0; ++i)
-                std::memcpy(dst + i * size,
-                            tile.data() + (i * width + c) * size, size);
-            }
-          };
-          if (bytes == 2)
-            transpose(uint16_t());
-          else if (bytes == 4)
-            transpose(uint32_t());
+    for (int64_t b0 = 0; b0 < perSource && !stopped; b0 += band) {
+      int64_t b1 = std::min(perSource, b0 + band);
+      for (auto [s, src] : llvm::enumerate(sources)) {
+        for (int64_t i0 = 0; i0 < k; i0 += kTile) {
+          int64_t i1 = std::min(k, i0 + kTile);
+          for (int64_t c0 = b0; c0 < b1; c0 += kTile) {
+            int64_t width = std::min(b1 - c0, kTile);
+            for (int64_t i = i0; i < i1; ++i)
+              src.convert(i * perSource + c0, 1, width, *to,
+                          tile.data() + (i - i0) * width * bytes);
+            auto transpose = [&](auto element) {
+              constexpr size_t size = sizeof(element);
+              for (int64_t c = 0; c < width; ++c) {
+                uint8_t *dst =
+                    buffer.data() + (((c0 - b0 + c) * n + s) * k + i0) * size;
+                for (int64_t i = 0; i < i1 - i0; ++i)
+                  std::memcpy(dst + i * size,
+                              tile.data() + (i * width + c) * size, size);
+              }
+            };
+            if (bytes == 2)
+              transpose(uint16_t());
+            else if (bytes == 4)
+              transpose(uint32_t());
+            else
+              transpose(uint64_t());
+          }
+          // The last band releases the rows for good; earlier ones unmap
+          // them, to be read again from the page cache.
+          int64_t width = src.elementBytes();
+          if (b1 == perSource)
+            src.release(i0 * perSource * width, i1 * perSource * width,
+                        i1 == k);
           else
-            transpose(uint64_t());
+            src.unmap(i0 * perSource * width, i1 * perSource * width);
         }
-        int64_t width = src.elementBytes();
-        src.release(i0 * perSource * width, i1 * perSource * width, i1 == k);
       }
+      stopped = !sink(buffer.data(), (b1 - b0) * n * k * bytes);
     }
-    stopped = !sink(buffer.data(), buffer.size());
     return llvm::Error::success();
   }
 

@@ -168,8 +168,8 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
   // out = x + Σ_k MLP_k(N_k(x)). With x̂ the unit-gain norm of x,
   // N_k(x)·W = x̂·diag(g_k)W + β_k·W, so gains fold into rows and norm biases
   // into the first projections' biases. The fused weights are written into
-  // scratch constants one block at a time, each row piece released once
-  // written: memory holds one block's weights, not the group's.
+  // scratch files one block at a time: memory holds one block's weights,
+  // not the group's.
   auto extent = [](Value v, unsigned dim) {
     return cast<ShapedType>(v.getType()).getDimSize(dim);
   };
@@ -227,6 +227,7 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
         for (int64_t c = 0; c < f; ++c)
           bias[c] = b.f()[c];
       piece.resize(f);
+      bool written = true;
       for (int64_t r = 0; r < d; ++r) {
         const float *row = in.f().data() + r * f;
         for (int64_t c = 0; c < f; ++c)
@@ -234,36 +235,55 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
         if (w.hasBeta)
           for (int64_t c = 0; c < f; ++c)
             bias[c] += static_cast<double>(w.beta.f()[r]) * row[c];
-        out.write(r * total + offset, piece);
-        out.release(r * total + offset, r * total + offset + f);
+        written = written && out.write(r * total + offset, piece);
       }
       for (int64_t c = 0; c < f; ++c)
         outBias.f()[offset + c] = bias[c];
+      return written;
     };
-    fold(w.up, w.hasUpBias, w.upBias, **fusedUp, fusedUpBias);
+    bool written = fold(w.up, w.hasUpBias, w.upBias, **fusedUp, fusedUpBias);
     if (gated)
-      fold(w.gate, w.hasGateBias, w.gateBias, **fusedGate, fusedGateBias);
-    (*fusedDown)->write(offset * d, w.down.f());
-    (*fusedDown)->release(offset * d, (offset + f) * d);
+      written &=
+          fold(w.gate, w.hasGateBias, w.gateBias, **fusedGate, fusedGateBias);
+    written &= (*fusedDown)->write(offset * d, w.down.f());
+    if (!written)
+      return refuse(k, "cannot write the fused weights to a temporary file "
+                       "(is its folder full?)");
     if (w.hasDownBias)
       for (int64_t c = 0; c < d; ++c)
         fusedDownBias.f()[c] += w.downBias.f()[c];
     offset += f;
+    // The block's own weights are not read again.
+    for (Value weight :
+         {block.getGateWeight(), block.getUpWeight(), block.getDownWeight()})
+      if (auto constant = weight ? weight.getDefiningOp<arith::ConstantOp>()
+                                 : arith::ConstantOp())
+        ref::unmapConstantPages(constant.getValue());
+  }
+
+  std::string prefix =
+      llvm::formatv("ffn_fusion.{0}_{1}.", numbers.front(), numbers.back());
+  SmallVector<DenseResourceElementsAttr, 3> taken;
+  ref::ScratchConstant *made[] = {&**fusedGate, &**fusedUp, &**fusedDown};
+  StringRef names[] = {"gate", "up", "down"};
+  for (auto [made, name] : llvm::zip(made, names)) {
+    auto attr = made->take((prefix + name).str());
+    if (!attr)
+      return refuse(0, "cannot hold the fused weights: " +
+                           llvm::toString(attr.takeError()));
+    taken.push_back(*attr);
   }
 
   FFNBlockOp last = blocks.back();
   OpBuilder builder(last);
-  std::string prefix =
-      llvm::formatv("ffn_fusion.{0}_{1}.", numbers.front(), numbers.back());
   auto constant = [&](const ref::Tensor &t, StringRef name) -> Value {
     auto type = RankedTensorType::get(t.shape(), element);
     return arith::ConstantOp::create(builder, last.getLoc(),
                                      ref::tensorToAttr(t, type,
                                                        (prefix + name).str()));
   };
-  auto scratchConstant = [&](ref::ScratchConstant &t, StringRef name) {
-    return arith::ConstantOp::create(builder, last.getLoc(),
-                                     t.take((prefix + name).str()));
+  auto takenConstant = [&](int index) {
+    return arith::ConstantOp::create(builder, last.getLoc(), taken[index]);
   };
   ref::Tensor ones(ref::DType::F32, {d});
   std::fill(ones.f().begin(), ones.f().end(), 1.0f);
@@ -278,12 +298,10 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
   auto fused = FFNBlockOp::create(
       builder, fusedLoc, first.getInput().getType(), first.getInput(),
       first.getNormKindAttr(), constant(ones, "norm"), Value(),
-      first.getEpsilonAttr(), UnitAttr(),
-      gated ? scratchConstant(**fusedGate, "gate") : Value(),
+      first.getEpsilonAttr(), UnitAttr(), gated ? takenConstant(0) : Value(),
       gateBias ? constant(fusedGateBias, "gate_bias") : Value(),
-      scratchConstant(**fusedUp, "up"),
-      upBias ? constant(fusedUpBias, "up_bias") : Value(),
-      scratchConstant(**fusedDown, "down"),
+      takenConstant(1), upBias ? constant(fusedUpBias, "up_bias") : Value(),
+      takenConstant(2),
       downBias ? constant(fusedDownBias, "down_bias") : Value(),
       first.getActivationAttr());
   last.getOutput().replaceAllUsesWith(fused.getOutput());

@@ -149,6 +149,20 @@ DenseResourceElementsAttr mlir::ffn::ref::tensorToAttr(const Tensor &tensor,
           ArrayRef<char>(data.data(), data.size()), bytes));
 }
 
+void mlir::ffn::ref::unmapConstantPages(Attribute attr) {
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  AsmResourceBlob *blob =
+      resource ? resource.getRawHandle().getBlob() : nullptr;
+  if (!blob)
+    return;
+  static const uintptr_t page = ::sysconf(_SC_PAGESIZE);
+  auto at = reinterpret_cast<uintptr_t>(blob->getData().data());
+  uintptr_t first = (at + page - 1) / page * page;
+  uintptr_t last = (at + blob->getData().size()) / page * page;
+  if (last > first)
+    ::madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED);
+}
+
 llvm::Expected<ScratchConstant> ScratchConstant::create(RankedTensorType type) {
   Type element = type.getElementType();
   if (!element.isF32() && !element.isBF16() && !element.isF16())
@@ -163,71 +177,68 @@ llvm::Expected<ScratchConstant> ScratchConstant::create(RankedTensorType type) {
                      path.substr(0, path.rfind('/')) +
                      "': " + std::strerror(errno));
   ::unlink(path.c_str());
-  void *data = MAP_FAILED;
-  if (::ftruncate(fd, std::max<size_t>(bytes, 1)) == 0)
-    data = ::mmap(nullptr, std::max<size_t>(bytes, 1), PROT_READ | PROT_WRITE,
-                  MAP_SHARED, fd, 0);
-  int err = errno;
-  ::close(fd);
-  if (data == MAP_FAILED)
-    return makeError(llvm::Twine("cannot map a temporary file of ") +
+  if (::ftruncate(fd, std::max<size_t>(bytes, 1)) != 0) {
+    int err = errno;
+    ::close(fd);
+    return makeError(llvm::Twine("cannot size a temporary file of ") +
                      llvm::Twine(bytes) + " bytes: " + std::strerror(err));
-  return ScratchConstant(type, static_cast<char *>(data), bytes);
+  }
+  return ScratchConstant(type, fd, bytes);
 }
 
 ScratchConstant::ScratchConstant(ScratchConstant &&other)
-    : type(other.type), data(other.data), bytes(other.bytes) {
-  other.data = nullptr;
+    : type(other.type), fd(other.fd), bytes(other.bytes) {
+  other.fd = -1;
 }
 
 ScratchConstant::~ScratchConstant() {
-  if (data)
-    ::munmap(data, std::max<size_t>(bytes, 1));
+  if (fd >= 0)
+    ::close(fd);
 }
 
-void ScratchConstant::write(int64_t first, llvm::ArrayRef<float> values) {
+bool ScratchConstant::write(int64_t first, llvm::ArrayRef<float> values) {
   Type element = type.getElementType();
   size_t width = element.getIntOrFloatBitWidth() / 8;
-  char *dst = data + first * width;
-  if (element.isF32()) {
-    std::memcpy(dst, values.data(), values.size() * 4);
-    return;
-  }
-  for (float v : values) {
-    uint16_t bits;
-    if (element.isF16()) {
-      _Float16 h = static_cast<_Float16>(v);
-      std::memcpy(&bits, &h, 2);
-    } else {
-      // bfloat16, rounded to nearest even.
-      uint32_t f;
-      std::memcpy(&f, &v, 4);
-      bits = std::isnan(v) ? 0x7fc0 : (f + 0x7fff + ((f >> 16) & 1)) >> 16;
+  const char *src = reinterpret_cast<const char *>(values.data());
+  if (!element.isF32()) {
+    buffer.resize(values.size() * 2);
+    for (auto [k, v] : llvm::enumerate(values)) {
+      uint16_t bits;
+      if (element.isF16()) {
+        _Float16 h = static_cast<_Float16>(v);
+        std::memcpy(&bits, &h, 2);
+      } else {
+        // bfloat16, rounded to nearest even.
+        uint32_t f;
+        std::memcpy(&f, &v, 4);
+        bits = std::isnan(v) ? 0x7fc0 : (f + 0x7fff + ((f >> 16) & 1)) >> 16;
+      }
+      std::memcpy(buffer.data() + 2 * k, &bits, 2);
     }
-    std::memcpy(dst, &bits, 2);
-    dst += 2;
+    src = buffer.data();
   }
+  size_t size = values.size() * width, done = 0;
+  while (done < size) {
+    ssize_t n = ::pwrite(fd, src + done, size - done, first * width + done);
+    if (n <= 0)
+      return false;
+    done += n;
+  }
+  return true;
 }
 
-void ScratchConstant::release(int64_t first, int64_t last) {
-  static const int64_t page = ::sysconf(_SC_PAGESIZE);
-  int64_t width = type.getElementType().getIntOrFloatBitWidth() / 8;
-  auto at = reinterpret_cast<uintptr_t>(data);
-  uintptr_t begin = (at + first * width + page - 1) / page * page;
-  uintptr_t end = (at + last * width) / page * page;
-  if (end > begin)
-    ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_PAGEOUT);
-}
-
-DenseResourceElementsAttr ScratchConstant::take(StringRef name) {
+llvm::Expected<DenseResourceElementsAttr>
+ScratchConstant::take(StringRef name) {
   size_t align = type.getElementType().getIntOrFloatBitWidth() / 8;
-  char *owned = std::exchange(data, nullptr);
-  size_t length = bytes;
+  size_t length = std::max<size_t>(bytes, 1);
+  void *data = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
+  if (data == MAP_FAILED)
+    return makeError(llvm::Twine("cannot map a temporary file of ") +
+                     llvm::Twine(bytes) + " bytes: " + std::strerror(errno));
+  ::close(std::exchange(fd, -1));
   return DenseResourceElementsAttr::get(
       type, name,
       UnmanagedAsmResourceBlob::allocateWithAlign(
-          ArrayRef<char>(owned, length), align,
-          [length](void *p, size_t, size_t) {
-            ::munmap(p, std::max<size_t>(length, 1));
-          }));
+          ArrayRef<char>(static_cast<char *>(data), bytes), align,
+          [length](void *p, size_t, size_t) { ::munmap(p, length); }));
 }

@@ -9,6 +9,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/Error.h"
 
+#include <vector>
+
 namespace mlir::ffn::ref {
 
 /// The dtype that stores values of the MLIR element type `type`.
@@ -22,31 +24,37 @@ llvm::Expected<Tensor> tensorFromAttr(Attribute attr);
 DenseResourceElementsAttr tensorToAttr(const Tensor &tensor,
                                        RankedTensorType type, StringRef name);
 
+/// Unmaps the pages of a dense_resource constant's data from the process
+/// once a pass has read it for the last time: mapped from the model's file,
+/// they stay in the page cache and are read again if used again. Other
+/// constants are left alone.
+void unmapConstantPages(Attribute attr);
+
 /// A float constant of `type` written a piece at a time into an unlinked
-/// temporary file mapped in memory: pieces released after writing go back
-/// to the file, so a constant of gigabytes costs the memory of a piece. The
-/// file disappears when the attribute's data is freed (or the process
-/// ends). The temporary folder is $TMPDIR, else /tmp.
+/// temporary file, not into memory: the pieces sit in the page cache, which
+/// the system writes out and reclaims as it needs, so a constant of
+/// gigabytes costs no memory of the process. Once complete it is mapped
+/// read-only as the constant's resource blob; the file disappears when that
+/// is freed (or the process ends). The folder is $TMPDIR, else /tmp.
 class ScratchConstant {
 public:
   static llvm::Expected<ScratchConstant> create(RankedTensorType type);
   ScratchConstant(ScratchConstant &&other);
   ~ScratchConstant();
 
-  /// Stores `values` as elements [first, first + values.size()).
-  void write(int64_t first, llvm::ArrayRef<float> values);
-  /// Gives the pages of elements [first, last) back to the file; pages only
-  /// partly covered stay.
-  void release(int64_t first, int64_t last);
-  /// The finished constant, named after `name`; the data moves into it.
-  DenseResourceElementsAttr take(StringRef name);
+  /// Stores `values` as elements [first, first + values.size()); false when
+  /// the file cannot be written (a full disk).
+  bool write(int64_t first, llvm::ArrayRef<float> values);
+  /// The finished constant, named after `name`.
+  llvm::Expected<DenseResourceElementsAttr> take(StringRef name);
 
 private:
-  ScratchConstant(RankedTensorType type, char *data, size_t bytes)
-      : type(type), data(data), bytes(bytes) {}
+  ScratchConstant(RankedTensorType type, int fd, size_t bytes)
+      : type(type), fd(fd), bytes(bytes) {}
   RankedTensorType type;
-  char *data = nullptr;
+  int fd = -1;
   size_t bytes = 0;
+  std::vector<char> buffer;
 };
 
 } // namespace mlir::ffn::ref
