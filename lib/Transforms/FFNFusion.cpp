@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -306,11 +307,16 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
       first.getActivationAttr());
   last.getOutput().replaceAllUsesWith(fused.getOutput());
 
-  // Drop the originals, and the weights only they used.
+  // Drop the originals, and the weights only they used. A block's input is
+  // the previous block, erased here too: not a producer to revisit.
+  llvm::SmallPtrSet<Operation *, 8> originals;
+  for (FFNBlockOp block : blocks)
+    originals.insert(block);
   llvm::SetVector<Operation *> producers;
   for (FFNBlockOp block : llvm::reverse(blocks)) {
     for (Value operand : block->getOperands())
-      if (Operation *def = operand.getDefiningOp())
+      if (Operation *def = operand.getDefiningOp();
+          def && !originals.contains(def))
         producers.insert(def);
     block.erase();
   }
