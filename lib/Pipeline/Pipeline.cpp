@@ -22,6 +22,7 @@ void mlir::ffn::buildFFNCPipeline(OpPassManager &pm,
   if (runs(PipelineStage::Fuse) && !options.fusionRanges.empty()) {
     FFNFusionOptions fusion;
     fusion.ranges = options.fusionRanges;
+    fusion.progress = options.progress;
     pm.addPass(createFFNFusion(fusion));
   }
   if (runs(PipelineStage::GPU)) {

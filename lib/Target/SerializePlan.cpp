@@ -3,15 +3,13 @@
 #include "ffn/Dialect/Plan/IR/PlanDialect.h"
 #include "ffn/Runtime/Plan.h"
 #include "ffn/Support/Output.h"
+#include "ffn/Support/Progress.h"
 #include "ffn/Target/Artifact.h"
 #include "ffn/Target/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
-
-#include <chrono>
 
 namespace mlir::ffn {
 #define GEN_PASS_DEF_FFNSERIALIZEPLAN
@@ -22,42 +20,6 @@ using namespace mlir;
 using namespace mlir::ffn;
 
 namespace {
-/// "  weights: 1024.0 of 5012.5 MiB (412 MiB/s, 10 s left)" every 2 s on
-/// stderr, and the total at the end: streaming the sidecar out is the
-/// longest step of a large compile.
-class Progress {
-public:
-  Progress(uint64_t total, bool enabled) : total(total), enabled(enabled) {}
-  void add(size_t bytes) {
-    done += bytes;
-    double now = seconds();
-    if (!enabled || now - reported < 2)
-      return;
-    reported = now;
-    double rate = done / now;
-    llvm::errs() << llvm::format(
-        "  weights: %.1f of %.1f MiB (%.0f MiB/s, %.0f s left)\n",
-        done / 1048576.0, total / 1048576.0, rate / 1048576.0,
-        rate > 0 ? (total - done) / rate : 0.0);
-  }
-  void finish() {
-    if (enabled)
-      llvm::errs() << llvm::format("  weights: %.1f MiB streamed in %.1f s\n",
-                                   done / 1048576.0, seconds());
-  }
-
-private:
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-        .count();
-  }
-  uint64_t total, done = 0;
-  bool enabled;
-  std::chrono::steady_clock::time_point start =
-      std::chrono::steady_clock::now();
-  double reported = 0;
-};
 
 struct FFNSerializePlanPass
     : ffn::impl::FFNSerializePlanBase<FFNSerializePlanPass> {
@@ -85,7 +47,8 @@ struct FFNSerializePlanPass
         out.write(prefix.data(), prefix.size());
       }
     }
-    Progress progress(plan.weightsBytes, this->progress);
+    ffnsupport::Progress progress("weights", "streamed", plan.weightsBytes,
+                                  this->progress);
     if (error.empty()) {
       llvm::Error streamed =
           streamWeights(*program, [&](const uint8_t *data, size_t size) {

@@ -4,6 +4,7 @@
 #include "ffn/Analysis/ChainAnalysis.h"
 #include "ffn/Dialect/FFN/Utils/Evaluate.h"
 #include "ffn/Dialect/FFN/Utils/TensorAttr.h"
+#include "ffn/Support/Progress.h"
 #include "ffn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -142,7 +143,8 @@ llvm::Expected<BlockWeights> readWeights(FFNBlockOp block) {
 } // namespace
 
 FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
-                                            ArrayRef<unsigned> numbers) {
+                                            ArrayRef<unsigned> numbers,
+                                            bool progress) {
   SmallVector<FFNBlockOp> blocks(blockList);
   FFNBlockOp first = blocks.front();
   auto refuse = [&](unsigned k, const Twine &why) {
@@ -212,6 +214,10 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
   ref::Tensor fusedDownBias(ref::DType::F32, {d});
   int64_t offset = 0;
   std::vector<float> piece;
+  unsigned width = element.getIntOrFloatBitWidth() / 8;
+  ffnsupport::Progress report(
+      llvm::formatv("fusing blocks {0}..{1}", numbers.front(), numbers.back()),
+      "written", (gated ? 3 : 2) * d * total * width, progress);
   for (auto [k, block] : llvm::enumerate(blocks)) {
     auto read = readWeights(block);
     if (!read)
@@ -254,6 +260,7 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
       for (int64_t c = 0; c < d; ++c)
         fusedDownBias.f()[c] += w.downBias.f()[c];
     offset += f;
+    report.add((gated ? 3 : 2) * d * f * width);
     // The block's own weights are not read again.
     for (Value weight :
          {block.getGateWeight(), block.getUpWeight(), block.getDownWeight()})
@@ -262,6 +269,7 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
         ref::unmapConstantPages(constant.getValue());
   }
 
+  report.finish();
   std::string prefix =
       llvm::formatv("ffn_fusion.{0}_{1}.", numbers.front(), numbers.back());
   SmallVector<DenseResourceElementsAttr, 3> taken;
@@ -327,10 +335,9 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
 }
 
 LogicalResult mlir::ffn::fuseRanges(
-    Operation *root, const FFNChainAnalysis &chains,
-    ArrayRef<BlockSpan> ranges,
-    llvm::function_ref<void(BlockSpan, ArrayRef<int64_t>, FFNBlockOp)>
-        onFused) {
+    Operation *root, const FFNChainAnalysis &chains, ArrayRef<BlockSpan> ranges,
+    llvm::function_ref<void(BlockSpan, ArrayRef<int64_t>, FFNBlockOp)> onFused,
+    bool progress) {
   ArrayRef<FFNBlockOp> blocks = chains.getBlocks();
   for (auto [first, last] : ranges) {
     if (last >= blocks.size())
@@ -345,7 +352,7 @@ LogicalResult mlir::ffn::fuseRanges(
       widths.push_back(FFNBlockOp(blocks[n]).getWidth());
     }
     FailureOr<FFNBlockOp> fused =
-        fuseBlocks(blocks.slice(first, numbers.size()), numbers);
+        fuseBlocks(blocks.slice(first, numbers.size()), numbers, progress);
     if (failed(fused))
       return failure();
     if (onFused)
@@ -428,7 +435,7 @@ struct FFNFusionPass : public ffn::impl::FFNFusionBase<FFNFusionPass> {
       llvm::interleave(widths, diag, "+");
       diag << " -> " << fused.getWidth();
     };
-    if (failed(fuseRanges(module, chains, chosen, remark)))
+    if (failed(fuseRanges(module, chains, chosen, remark, progress)))
       signalPassFailure();
   }
 };

@@ -353,7 +353,6 @@ int writeArtifact(ModuleOp module, ffnc::StageRunner &stages, Phases &phases) {
   std::string weightsPath = weightsPathFor(outputPath);
   stages.getOptions().weightsFile = weightsPath;
   stages.getOptions().writeWeights = emit == Emit::Cubin;
-  stages.getOptions().progress = !quiet;
   if (failed(stages.run(module, ffn::PipelineStage::Serialize)))
     return kErrorExit;
   auto plan = ffn::serializedPlan(module);
@@ -654,6 +653,7 @@ int main(int argc, char **argv) {
                 "--emit=mlir-gpu|llvm|ptx|cubin");
 
   ffnc::StageRunner stages(&context);
+  stages.getOptions().progress = !quiet;
   stages.getOptions().precision = precision;
   stages.getOptions().chip = target;
   stages.getOptions().maxTokens = maxTokens;

@@ -76,7 +76,8 @@ struct FFNCPipelineOptions : PassPipelineOptions<FFNCPipelineOptions> {
       llvm::cl::init(true)};
   Option<bool> progress{
       *this, "progress",
-      llvm::cl::desc("Report the weights' streaming on stderr"),
+      llvm::cl::desc("Report on stderr how far the fused weights have been "
+                     "written and the weights have streamed out"),
       llvm::cl::init(false)};
 };
 

@@ -34,18 +34,20 @@ std::vector<BlockSpan> selectRanges(const FFNChainAnalysis &chains,
 
 /// Replaces `blocks` (consecutive on the residual stream, in order) by one
 /// block computing their parallel form. Emits an error naming the block and
-/// the reason, and changes nothing, when they cannot be fused.
+/// the reason, and changes nothing, when they cannot be fused. With
+/// `progress`, reports how far the fused weights have been written.
 FailureOr<FFNBlockOp> fuseBlocks(ArrayRef<FFNBlockOp> blocks,
-                                 ArrayRef<unsigned> numbers);
+                                 ArrayRef<unsigned> numbers,
+                                 bool progress = false);
 
 /// Fuses each of `ranges` (program-order numbers of `chains`' blocks) with
 /// fuseBlocks, reporting a range that names a missing block on `root`. Calls
 /// `onFused` with each range, the widths it joined and the new block.
 LogicalResult fuseRanges(
-    Operation *root, const FFNChainAnalysis &chains,
-    ArrayRef<BlockSpan> ranges,
-    llvm::function_ref<void(BlockSpan, ArrayRef<int64_t>, FFNBlockOp)>
-        onFused = {});
+    Operation *root, const FFNChainAnalysis &chains, ArrayRef<BlockSpan> ranges,
+    llvm::function_ref<void(BlockSpan, ArrayRef<int64_t>, FFNBlockOp)> onFused =
+        {},
+    bool progress = false);
 
 } // namespace mlir::ffn
 

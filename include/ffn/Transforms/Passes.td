@@ -66,7 +66,10 @@ def FFNFusion : Pass<"ffn-fusion", "ModuleOp"> {
     Option<"maxDependency", "max-dependency", "double", "0.08",
            "Largest pairwise dependency allowed inside a chosen range">,
     Option<"includeLast", "include-last", "bool", "false",
-           "Let chosen ranges include the last block of a run">
+           "Let chosen ranges include the last block of a run">,
+    Option<"progress", "progress", "bool", "false",
+           "Report on stderr how far the fused weights have been written: "
+           "bytes, rate and time left, every 2 seconds and once per range">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
