@@ -22,20 +22,22 @@ import torch
 import transformers as T
 
 
-def build():
+def build(layers=8, attention_free=range(2, 6), dtype=torch.float32):
+    """Llama-3.1-8B dimensions with `layers` layers, those in
+    `attention_free` without attention, on the GPU in `dtype`."""
     config = T.LlamaConfig(hidden_size=4096, intermediate_size=14336,
-                           num_hidden_layers=8, num_attention_heads=32,
+                           num_hidden_layers=layers, num_attention_heads=32,
                            num_key_value_heads=8, vocab_size=128256,
                            max_position_embeddings=8192, rope_theta=500000.0)
     torch.manual_seed(0)
     with torch.device("cuda"):
-        model = T.LlamaForCausalLM(config).eval()
+        model = T.LlamaForCausalLM(config).eval().to(dtype)
     with torch.no_grad():
         for name, p in model.named_parameters():
             if "norm" in name and p.dim() == 1:
                 p.add_(0.1 * torch.randn_like(p))
     # Puzzle-style no-op attention: these layers keep only their FFN.
-    for i in range(2, 6):
+    for i in attention_free:
         layer = model.model.layers[i]
 
         def forward(hidden_states, *args, _layer=layer, **kwargs):
@@ -55,10 +57,12 @@ class Logits(torch.nn.Module):
         return self.model(input_ids=input_ids, use_cache=False).logits
 
 
-def export(model, out):
+def export(model, path):
+    """PyTorch's exporter (dynamo): the logits' graph with a dynamic
+    sequence length, weights as external data beside `path`."""
     ids = torch.randint(0, 128256, (1, 16), device="cuda")
     with torch.no_grad():
-        torch.onnx.export(Logits(model), (ids,), f"{out}/p8.onnx",
+        torch.onnx.export(Logits(model).eval(), (ids,), path,
                           input_names=["input_ids"], output_names=["logits"],
                           dynamo=True, opset_version=18,
                           dynamic_shapes=({1: "seq"},), external_data=True)
@@ -96,7 +100,7 @@ def main():
         np.save(f"{out}/prompts{batch}.npy",
                 rng.integers(0, 128256, (batch, prompt)).astype(np.int64))
     if not os.path.exists(f"{out}/p8.onnx"):
-        export(model, out)
+        export(model, f"{out}/p8.onnx")
     model = model.to(torch.bfloat16)
     # With a static cache, generate compiles the decode step itself
     # (fullgraph, CUDA graphs: the gpt-fast recipe).

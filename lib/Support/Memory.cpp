@@ -2,8 +2,10 @@
 
 #include "ffn/Support/Memory.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <new>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace {
@@ -31,4 +33,13 @@ void ffnsupport::reportOutOfMemory() {
   std::fprintf(stderr, "%s: error: out of memory%s\n", toolName, where.c_str());
   std::fflush(stderr);
   ::_exit(2);
+}
+
+void ffnsupport::unmapPages(const void *data, size_t size) {
+  static const uintptr_t page = ::sysconf(_SC_PAGESIZE);
+  auto at = reinterpret_cast<uintptr_t>(data);
+  uintptr_t first = (at + page - 1) / page * page;
+  uintptr_t last = (at + size) / page * page;
+  if (last > first)
+    ::madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED);
 }

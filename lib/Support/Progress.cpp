@@ -1,4 +1,4 @@
-//===- Progress.cpp - How far a long pass over the weights has come -------===//
+//===- Progress.cpp - How far a pass over the weights has come ------------===//
 
 #include "ffn/Support/Progress.h"
 

@@ -3,6 +3,7 @@
 #include "ffn/Target/Artifact.h"
 
 #include "ffn/Dialect/Plan/IR/PlanOps.h"
+#include "ffn/Support/Memory.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -240,14 +241,8 @@ public:
   /// rows maps their neighbours too (the kernel's fault-around), which
   /// would otherwise stay counted until their own slice.
   void unmap(int64_t begin, int64_t end) const {
-    if (!mapped)
-      return;
-    static const int64_t page = sysconf(_SC_PAGESIZE);
-    auto at = reinterpret_cast<uintptr_t>(data);
-    uintptr_t first = (at + begin + page - 1) / page * page;
-    uintptr_t last = (at + end) / page * page;
-    if (last > first)
-      madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED);
+    if (mapped)
+      ffnsupport::unmapPages(data + begin, end - begin);
   }
 
 private:

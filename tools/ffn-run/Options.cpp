@@ -355,11 +355,10 @@ std::string parse(int argc, char **argv, Options &options) {
   bool generating = isGiven("generate");
   if (generating && options.generate < 1)
     return "--generate must be >= 1";
-  for (const OptionInfo *option : given)
-    for (const char *name : {"max-context", "no-kv-cache",
-                             "min-token-agreement", "min-forced-agreement"})
-      if (!generating && std::strcmp(option->name, name) == 0)
-        return std::string("--") + name + " goes with --generate";
+  for (const char *name : {"max-context", "no-kv-cache", "min-token-agreement",
+                           "min-forced-agreement"})
+    if (!generating && isGiven(name))
+      return std::string("--") + name + " goes with --generate";
   if (generating && (options.perRow || !options.targets.empty()))
     return "--generate runs each prompt on its own; --per-row and "
            "--targets do not apply";

@@ -1,5 +1,4 @@
-//===- Progress.h - How far a long pass over the weights has come -*- C++
-//-*-===//
+//===- Progress.h - How far a pass over the weights has come ----*- C++ -*-===//
 //
 // Phases that touch every weight of a model (streaming the sidecar, fusing
 // FFN blocks) take minutes on 8B models: they report on stderr what they

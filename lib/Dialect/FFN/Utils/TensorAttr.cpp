@@ -1,11 +1,12 @@
 //===- TensorAttr.cpp - Host tensors from and to attributes ---------------===//
 
 #include "ffn/Dialect/FFN/Utils/TensorAttr.h"
+#include "ffn/Support/DType.h"
+#include "ffn/Support/Memory.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -153,14 +154,8 @@ void mlir::ffn::ref::unmapConstantPages(Attribute attr) {
   auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
   AsmResourceBlob *blob =
       resource ? resource.getRawHandle().getBlob() : nullptr;
-  if (!blob)
-    return;
-  static const uintptr_t page = ::sysconf(_SC_PAGESIZE);
-  auto at = reinterpret_cast<uintptr_t>(blob->getData().data());
-  uintptr_t first = (at + page - 1) / page * page;
-  uintptr_t last = (at + blob->getData().size()) / page * page;
-  if (last > first)
-    ::madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED);
+  if (blob)
+    ffnsupport::unmapPages(blob->getData().data(), blob->getData().size());
 }
 
 llvm::Expected<ScratchConstant> ScratchConstant::create(RankedTensorType type) {
@@ -203,16 +198,8 @@ bool ScratchConstant::write(int64_t first, llvm::ArrayRef<float> values) {
   if (!element.isF32()) {
     buffer.resize(values.size() * 2);
     for (auto [k, v] : llvm::enumerate(values)) {
-      uint16_t bits;
-      if (element.isF16()) {
-        _Float16 h = static_cast<_Float16>(v);
-        std::memcpy(&bits, &h, 2);
-      } else {
-        // bfloat16, rounded to nearest even.
-        uint32_t f;
-        std::memcpy(&f, &v, 4);
-        bits = std::isnan(v) ? 0x7fc0 : (f + 0x7fff + ((f >> 16) & 1)) >> 16;
-      }
+      uint16_t bits = element.isF16() ? ffnsupport::floatToHalf(v)
+                                      : ffnsupport::floatToBFloat16(v);
       std::memcpy(buffer.data() + 2 * k, &bits, 2);
     }
     src = buffer.data();
