@@ -255,6 +255,11 @@ struct ReturnLowering : GPUPattern<func::ReturnOp> {
           type.getElementType().isF64())
         return refuse(op, "GPU model outputs must be float32, bfloat16 or "
                           "float16");
+      // The runtime reports outputs as [batch, seq, ...]: flattened tokens
+      // would be mislabelled.
+      if (type.getRank() == 2 && type.isDynamicDim(0))
+        return refuse(op, "a model output of flattened tokens [?, features] "
+                          "is not supported on the GPU");
       auto input = b.featuresAndBuffer(original, converted);
       if (failed(input))
         return failure();

@@ -226,6 +226,11 @@ LogicalResult ConvertFFNToGPUPass::convert(func::FuncOp func,
   target.addDynamicallyLegalOp<tensor::CastOp>([](tensor::CastOp op) {
     return bool(PlanBuilder::hostData(op.getSource()));
   });
+  // Shape arithmetic for Reshapes, dead once they are aliases.
+  target.addDynamicallyLegalOp<NodeOp>([](NodeOp op) {
+    return op->getNumResults() &&
+           llvm::all_of(op->getResults(), onlyShapesReshapes);
+  });
   target.addDynamicallyLegalOp<func::ReturnOp>(
       [](func::ReturnOp op) { return op.getNumOperands() == 0; });
 
@@ -246,11 +251,11 @@ LogicalResult ConvertFFNToGPUPass::convert(func::FuncOp func,
   SmallVector<UnrealizedConversionCastOp> casts;
   func.walk([&](UnrealizedConversionCastOp cast) { casts.push_back(cast); });
   reconcileUnrealizedCasts(casts);
-  // Host data that no launch reads any more.
+  // Host data and shape arithmetic that no launch reads any more.
   for (Operation &op :
        llvm::make_early_inc_range(llvm::reverse(func.getBody().front())))
-    if (op.use_empty() &&
-        isa<arith::ConstantOp, plan::TableOp, tensor::CastOp>(op))
+    if (op.use_empty() && isa<arith::ConstantOp, plan::TableOp, tensor::CastOp,
+                              NodeOp, UnrealizedConversionCastOp>(op))
       op.erase();
   WalkResult leftover = func.walk([](Operation *op) {
     for (Type type : op->getResultTypes())

@@ -7,6 +7,7 @@
 //    evaluated for the longest sequence into an ffnrt.table, which a kernel
 //    reads by position. That is valid only if shorter sequences give a
 //    prefix of it, which is checked numerically.
+// Target shapes of Reshapes are left alone: the lowering does not read them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +25,18 @@
 using namespace mlir;
 using namespace mlir::ffn;
 using ref::Tensor;
+
+bool mlir::ffn::onlyShapesReshapes(Value v) {
+  return llvm::all_of(v.getUses(), [](OpOperand &use) {
+    auto node = dyn_cast<NodeOp>(use.getOwner());
+    if (!node)
+      return false;
+    if (node.getOpType() == "Reshape")
+      return use.getOperandNumber() == 1;
+    return node->getNumResults() &&
+           llvm::all_of(node->getResults(), onlyShapesReshapes);
+  });
+}
 
 namespace {
 
@@ -167,12 +180,10 @@ FailureOr<Tensor> HostValues::sequenceTable(Operation *user, Value v,
     for (int64_t e = 0; prefix && e < part->numElements(); ++e)
       prefix = part->getDouble(e) == full->getDouble(e);
     if (!prefix) {
-      std::string what = ref::describeOp(user);
-      if (auto node = dyn_cast<NodeOp>(user))
-        what += " (" + node.getOpType().str() + ")";
-      user->emitError(what + ": an operand computed from the sequence length "
-                             "is not a fixed table read by position (its "
-                             "values at seq ")
+      user->emitError(ref::describeNode(user) +
+                      ": an operand computed from the sequence length "
+                      "is not a fixed table read by position (its "
+                      "values at seq ")
           << seq
           << " are not the first rows of the longest sequence's); it cannot "
              "run on the GPU";
@@ -204,13 +215,17 @@ LogicalResult HostValues::run(int64_t &maxSeq) {
   for (Operation &op : func.getBody().front())
     ops.push_back(&op);
   for (Operation *user : ops) {
-    if (llvm::all_of(
-            user->getResults(),
-            [&](Value r) { return isConstant(r) || isSequenceTable(r); }) &&
+    if (llvm::all_of(user->getResults(),
+                     [&](Value r) {
+                       return isConstant(r) || isSequenceTable(r) ||
+                              onlyShapesReshapes(r);
+                     }) &&
         user->getNumResults())
       continue;
     for (OpOperand &use : user->getOpOperands()) {
       Value v = use.get();
+      if (onlyShapesReshapes(v))
+        continue;
       auto type = dyn_cast<RankedTensorType>(v.getType());
       if (!type || v.getDefiningOp<arith::ConstantOp>() ||
           v.getDefiningOp<plan::TableOp>())

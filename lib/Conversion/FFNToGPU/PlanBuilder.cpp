@@ -2,6 +2,8 @@
 
 #include "PlanBuilder.h"
 
+#include "ffn/Dialect/FFN/Utils/Evaluate.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMTypes.h"
@@ -11,7 +13,7 @@ using namespace mlir;
 using namespace mlir::ffn;
 
 LogicalResult mlir::ffn::refuse(Operation *op, const Twine &message) {
-  op->emitError(message);
+  op->emitError(ref::describeNode(op) + ": " + message.str());
   return failure();
 }
 
@@ -100,6 +102,9 @@ Value PlanBuilder::rows(Value original) {
 
 FailureOr<int64_t> PlanBuilder::features(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
+  // Host scalars and vectors (Gemma's embedding scale, say) are one row.
+  if (type && type.getRank() < 2 && type.hasStaticShape() && hostData(value))
+    return type.getRank() ? type.getDimSize(0) : 1;
   if (!type || type.getRank() < 2 || type.isDynamicDim(type.getRank() - 1))
     return refuse(op, "GPU tensors need a static last dimension and rank >= 2");
   return type.getDimSize(type.getRank() - 1);
@@ -108,6 +113,11 @@ FailureOr<int64_t> PlanBuilder::features(Value value) {
 LogicalResult PlanBuilder::checkRows(Value value) {
   auto type = cast<RankedTensorType>(value.getType());
   ArrayRef<int64_t> lead = type.getShape().drop_back();
+  // Kernels keep rows as they are: [batch * seq, features] is [batch, seq,
+  // features]. Only the supported ops make such values, and they keep the
+  // rows of their operands.
+  if (lead.size() == 1 && ShapedType::isDynamic(lead[0]))
+    return success();
   if (static_cast<int64_t>(lead.size()) != state.input.getRank())
     return refuse(op, "a GPU tensor's leading dims must match the input's "
                       "[batch, seq]");

@@ -75,11 +75,13 @@ public:
   /// values, the sequence for tables, the leading extent for constants.
   Value rows(Value original);
 
-  /// The last dim of `value`'s type, checked to be static with rank >= 2.
+  /// The last dim of `value`'s type, checked to be static with rank >= 2
+  /// (host constants of rank 0 and 1 are one row).
   FailureOr<int64_t> features(Value value);
 
-  /// Checks that `value`'s leading dims are the input's [batch, seq]; a
-  /// static 1 where the input's batch is dynamic pins the batch to 1.
+  /// Checks that `value`'s leading dims are the input's [batch, seq] or
+  /// one dynamic dim (the tokens flattened); a static 1 where the input's
+  /// batch is dynamic pins the batch to 1.
   LogicalResult checkRows(Value value);
 
   /// features() and checkRows() of a device result.

@@ -4,8 +4,8 @@
 func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x?x512xf32> {
   %table = arith.constant dense<1.0> : tensor<100x512xf32>
   %x = ffn.embedding %table[%ids] : tensor<100x512xf32>, tensor<?x?xi64> -> tensor<?x?x512xf32>
-  // expected-error @below {{GPU attention supports head dims up to 128, got 256}}
-  %0 = ffn.attention %x, %x, %x heads(2, 2) scale 0.0625 causal : tensor<?x?x512xf32>, tensor<?x?x512xf32>, tensor<?x?x512xf32>
+  // expected-error @below {{GPU attention supports head dims up to 256, got 512}}
+  %0 = ffn.attention %x, %x, %x heads(1, 1) scale 0.0625 causal : tensor<?x?x512xf32>, tensor<?x?x512xf32>, tensor<?x?x512xf32>
   return %0 : tensor<?x?x512xf32>
 }
 
@@ -127,9 +127,20 @@ func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x64xf32> {
   %table = arith.constant dense<1.0> : tensor<100x64xf32>
   %x = ffn.embedding %table[%ids] : tensor<100x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>
   %shape = arith.constant dense<[-1, 64]> : tensor<2xi64>
-  // expected-error @below {{a GPU tensor's leading dims must match the input's [batch, seq]}}
   %0 = ffn.node "Reshape"(%x, %shape) opset 18 {} : (tensor<?x?x64xf32>, tensor<2xi64>) -> tensor<?x64xf32>
+  // expected-error @below {{a model output of flattened tokens [?, features] is not supported on the GPU}}
   return %0 : tensor<?x64xf32>
+}
+
+// -----
+
+func.func @main(%ids: tensor<?x?xi64>) -> tensor<2x?x64xf32> {
+  %table = arith.constant dense<1.0> : tensor<100x64xf32>
+  %x = ffn.embedding %table[%ids] : tensor<100x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>
+  %shape = arith.constant dense<[2, -1, 64]> : tensor<3xi64>
+  // expected-error @below {{a GPU tensor's leading dims must match the input's [batch, seq]}}
+  %0 = ffn.node "Reshape"(%x, %shape) opset 18 {} : (tensor<?x?x64xf32>, tensor<3xi64>) -> tensor<2x?x64xf32>
+  return %0 : tensor<2x?x64xf32>
 }
 
 // -----

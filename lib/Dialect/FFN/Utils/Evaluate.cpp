@@ -391,15 +391,19 @@ std::string mlir::ffn::ref::describeOp(Operation *op) {
   return s;
 }
 
+std::string mlir::ffn::ref::describeNode(Operation *op) {
+  std::string what = describeOp(op);
+  if (auto node = dyn_cast<NodeOp>(op))
+    what += " (" + node.getOpType().str() + ")";
+  return what;
+}
+
 static thread_local Operation *evaluating = nullptr;
 
 std::string mlir::ffn::ref::evaluationContext() {
   if (!evaluating)
     return "";
-  std::string what = describeOp(evaluating);
-  if (auto node = dyn_cast<NodeOp>(evaluating))
-    what += " (" + node.getOpType().str() + ")";
-  return " while evaluating " + what;
+  return " while evaluating " + describeNode(evaluating);
 }
 
 llvm::Expected<std::vector<Tensor>>

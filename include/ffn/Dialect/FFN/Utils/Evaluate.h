@@ -38,6 +38,9 @@ void plainGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
 /// location) and, for raised ops, what it became.
 std::string describeOp(Operation *op);
 
+/// describeOp with the ONNX type of a generic node: "node 'n' (Reshape)".
+std::string describeNode(Operation *op);
+
 /// " while evaluating " and the op evaluateOp is working on in this thread,
 /// or "": for out-of-memory reports.
 std::string evaluationContext();
