@@ -15,8 +15,8 @@ using namespace mlir::ffn;
 
 namespace {
 
-/// The kernel keeps a query row in registers, four values per lane.
-constexpr int64_t kMaxHeadDim = 128;
+/// The kernel keeps a query row in registers, up to eight values per lane.
+constexpr int64_t kMaxHeadDim = 256;
 /// Warps per query and head, each taking every 8th key; the kernel's
 /// shared memory holds the partial results of up to 8 warps.
 constexpr int64_t kAttentionThreads = 8 * 32;

@@ -1,41 +1,125 @@
 // Attention with an online softmax; grid (seq, heads, batch), one CTA per
 // query and head. q [rows, heads * d], k and v [batch * kvRows, kvHeads * d],
-// d <= 128: lane l holds dims l, l + 32, l + 64 and l + 96. kvHeads divides
-// heads (GQA). k and v hold kvRows rows per sequence: seq, or a cache's
-// context when the mask is cache, and then query t sees rows up to
-// positions[t] (positions is not read otherwise). Warp w of the CTA takes
-// keys w, w + warps, ...; warp 0 merges their partial softmaxes through
-// shared memory: 16 floats of (max, sum) pairs, then 128 per warp of
-// partial outputs, dim-major within the warp.
-func.func private @lane_dim(%lane: index, %i: index, %d: index) -> (index, i1) {
-  %c32 = arith.constant 32 : index
+// d <= 256: lane l holds dims l + 32 i, i < 8, as two halves of four (the
+// second only when d > 128, a uniform branch). kvHeads divides heads (GQA).
+// k and v hold kvRows rows per sequence: seq, or a cache's context when the
+// mask is cache, and then query t sees rows up to positions[t] (positions is
+// not read otherwise). Warp w of the CTA takes keys w, w + warps, ...; warp
+// 0 merges their partial softmaxes through shared memory: 16 floats of
+// (max, sum) pairs, then 256 per warp of partial outputs, dim-major within
+// the warp.
+
+// Dims l + 32 (4 h + i), i < 4, of row `base`, zero past d.
+func.func private @ld_half(%m: memref<?x!act>, %base: index, %lane: index,
+                           %h: index, %d: index) -> vector<4xf32> {
   %c0 = arith.constant 0 : index
-  %o = arith.muli %i, %c32 : index
-  %j = arith.addi %lane, %o : index
-  %ok = arith.cmpi ult, %j, %d : index
-  %safe = arith.select %ok, %j, %c0 : index
-  return %safe, %ok : index, i1
-}
-
-func.func private @ld_masked(%m: memref<?x!act>, %base: index, %j: index, %ok: i1) -> f32 {
-  %i = arith.addi %base, %j : index
-  %v = func.call @ld(%m, %i) : (memref<?x!act>, index) -> f32
-  %zero = arith.constant 0.0 : f32
-  %r = arith.select %ok, %v, %zero : f32
-  return %r : f32
-}
-
-// Slot of warp %w's partial output %i (0..3) of lane %lane.
-func.func private @part_slot(%w: index, %i: index, %lane: index) -> index {
-  %c16 = arith.constant 16 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
   %c32 = arith.constant 32 : index
+  %zero = arith.constant dense<0.0> : vector<4xf32>
+  %first = arith.muli %h, %c4 : index
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%acc = %zero) -> (vector<4xf32>) {
+    %k = arith.addi %first, %i : index
+    %o = arith.muli %k, %c32 : index
+    %j = arith.addi %lane, %o : index
+    %ok = arith.cmpi ult, %j, %d : index
+    %safe = arith.select %ok, %j, %c0 : index
+    %at = arith.addi %base, %safe : index
+    %v = func.call @ld(%m, %at) : (memref<?x!act>, index) -> f32
+    %z = arith.constant 0.0 : f32
+    %x = arith.select %ok, %v, %z : f32
+    %n = vector.insert %x, %acc[%i] : f32 into vector<4xf32>
+    scf.yield %n : vector<4xf32>
+  }
+  return %r : vector<4xf32>
+}
+
+func.func private @st_half(%m: memref<?x!act>, %base: index, %lane: index,
+                           %h: index, %d: index, %x: vector<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  %first = arith.muli %h, %c4 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    %k = arith.addi %first, %i : index
+    %o = arith.muli %k, %c32 : index
+    %j = arith.addi %lane, %o : index
+    %ok = arith.cmpi ult, %j, %d : index
+    scf.if %ok {
+      %at = arith.addi %base, %j : index
+      %v = vector.extract %x[%i] : f32 from vector<4xf32>
+      func.call @st(%m, %at, %v) : (memref<?x!act>, index, f32) -> ()
+    }
+  }
+  return
+}
+
+func.func private @dot_half(%a: vector<4xf32>, %b: vector<4xf32>) -> f32 {
+  %p = arith.mulf %a, %b : vector<4xf32>
+  %s = vector.reduction <add>, %p : vector<4xf32> into f32
+  return %s : f32
+}
+
+// acc * corr + p * v
+func.func private @axpy_half(%p: f32, %v: vector<4xf32>, %acc: vector<4xf32>,
+                             %corr: f32) -> vector<4xf32> {
+  %pv = vector.broadcast %p : f32 to vector<4xf32>
+  %cv = vector.broadcast %corr : f32 to vector<4xf32>
+  %a = arith.mulf %acc, %cv : vector<4xf32>
+  %r = math.fma %pv, %v, %a : vector<4xf32>
+  return %r : vector<4xf32>
+}
+
+// Warp w's partial outputs of half h, lane l: slots 16 + 256 w + 32 (4 h + i) + l.
+func.func private @part_half(%part: memref<2064xf32, #gpu.address_space<workgroup>>,
+                             %w: index, %h: index, %lane: index) -> index {
+  %c16 = arith.constant 16 : index
   %c128 = arith.constant 128 : index
-  %wo = arith.muli %w, %c128 : index
-  %io = arith.muli %i, %c32 : index
-  %a = arith.addi %wo, %io : index
+  %c256 = arith.constant 256 : index
+  %wo = arith.muli %w, %c256 : index
+  %ho = arith.muli %h, %c128 : index
+  %a = arith.addi %wo, %ho : index
   %b = arith.addi %a, %lane : index
   %r = arith.addi %b, %c16 : index
   return %r : index
+}
+
+func.func private @store_half(%part: memref<2064xf32, #gpu.address_space<workgroup>>,
+                              %w: index, %h: index, %lane: index, %x: vector<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  %at = func.call @part_half(%part, %w, %h, %lane) : (memref<2064xf32, #gpu.address_space<workgroup>>, index, index, index) -> index
+  scf.for %i = %c0 to %c4 step %c1 {
+    %o = arith.muli %i, %c32 : index
+    %a = arith.addi %at, %o : index
+    %v = vector.extract %x[%i] : f32 from vector<4xf32>
+    memref.store %v, %part[%a] : memref<2064xf32, #gpu.address_space<workgroup>>
+  }
+  return
+}
+
+// acc + f * (warp w's partial outputs of half h)
+func.func private @merge_half(%part: memref<2064xf32, #gpu.address_space<workgroup>>,
+                              %w: index, %h: index, %lane: index, %f: f32,
+                              %acc: vector<4xf32>) -> vector<4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  %at = func.call @part_half(%part, %w, %h, %lane) : (memref<2064xf32, #gpu.address_space<workgroup>>, index, index, index) -> index
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%a = %acc) -> (vector<4xf32>) {
+    %o = arith.muli %i, %c32 : index
+    %s = arith.addi %at, %o : index
+    %x = memref.load %part[%s] : memref<2064xf32, #gpu.address_space<workgroup>>
+    %old = vector.extract %a[%i] : f32 from vector<4xf32>
+    %new = math.fma %x, %f, %old : f32
+    %n = vector.insert %new, %a[%i] : f32 into vector<4xf32>
+    scf.yield %n : vector<4xf32>
+  }
+  return %r : vector<4xf32>
 }
 
 // %mask is a #ffnrt.mask.
@@ -43,13 +127,14 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
                     %out: memref<?x!act>, %positions: memref<?xi64>,
                     %seq32: i32, %kvRows32: i32, %h32: i32, %hkv32: i32,
                     %d32: i32, %scale: f32, %mask: i32)
-    workgroup(%part: memref<1040xf32, #gpu.address_space<workgroup>>) kernel {
+    workgroup(%part: memref<2064xf32, #gpu.address_space<workgroup>>) kernel {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
-  %c3 = arith.constant 3 : index
   %c32 = arith.constant 32 : index
+  %c128 = arith.constant 128 : index
   %zero = arith.constant 0.0 : f32
+  %zeros = arith.constant dense<0.0> : vector<4xf32>
   %ninf = arith.constant 0xFF800000 : f32
   %s = gpu.block_id x
   %h = gpu.block_id y
@@ -64,6 +149,7 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   %heads = arith.index_cast %h32 : i32 to index
   %kvHeads = arith.index_cast %hkv32 : i32 to index
   %d = arith.index_cast %d32 : i32 to index
+  %wide = arith.cmpi ugt, %d, %c128 : index
   %group = arith.divui %heads, %kvHeads : index
   %kvh = arith.divui %h, %group : index
   %bs = arith.muli %b, %seq : index
@@ -76,18 +162,11 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   %kvb = arith.muli %bkv, %kvStride : index
   %kvo = arith.muli %kvh, %d : index
   %kvBase = arith.addi %kvb, %kvo : index
-  %j0, %ok0 = func.call @lane_dim(%lane, %c0, %d) : (index, index, index) -> (index, i1)
-  %j1, %ok1 = func.call @lane_dim(%lane, %c1, %d) : (index, index, index) -> (index, i1)
-  %j2, %ok2 = func.call @lane_dim(%lane, %c2, %d) : (index, index, index) -> (index, i1)
-  %j3, %ok3 = func.call @lane_dim(%lane, %c3, %d) : (index, index, index) -> (index, i1)
-  %qu0 = func.call @ld_masked(%q, %qrow, %j0, %ok0) : (memref<?x!act>, index, index, i1) -> f32
-  %qu1 = func.call @ld_masked(%q, %qrow, %j1, %ok1) : (memref<?x!act>, index, index, i1) -> f32
-  %qu2 = func.call @ld_masked(%q, %qrow, %j2, %ok2) : (memref<?x!act>, index, index, i1) -> f32
-  %qu3 = func.call @ld_masked(%q, %qrow, %j3, %ok3) : (memref<?x!act>, index, index, i1) -> f32
-  %q0 = arith.mulf %qu0, %scale : f32
-  %q1 = arith.mulf %qu1, %scale : f32
-  %q2 = arith.mulf %qu2, %scale : f32
-  %q3 = arith.mulf %qu3, %scale : f32
+  %sv = vector.broadcast %scale : f32 to vector<4xf32>
+  %qu0 = func.call @ld_half(%q, %qrow, %lane, %c0, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+  %qu1 = func.call @ld_half(%q, %qrow, %lane, %c1, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+  %q0 = arith.mulf %qu0, %sv : vector<4xf32>
+  %q1 = arith.mulf %qu1, %sv : vector<4xf32>
   %causalMask = func.call @mask_causal() : () -> i32
   %cacheMask = func.call @mask_cache() : () -> i32
   %isCausal = arith.cmpi eq, %mask, %causalMask : i32
@@ -102,20 +181,22 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   } else {
     scf.yield %plainEnd : index
   }
-  %r:6 = scf.for %key = %warp to %end step %warps
-      iter_args(%m = %ninf, %l = %zero, %a0 = %zero, %a1 = %zero, %a2 = %zero, %a3 = %zero)
-      -> (f32, f32, f32, f32, f32, f32) {
+  %r:4 = scf.for %key = %warp to %end step %warps
+      iter_args(%m = %ninf, %l = %zero, %a0 = %zeros, %a1 = %zeros)
+      -> (f32, f32, vector<4xf32>, vector<4xf32>) {
     %ko = arith.muli %key, %kvStride : index
     %kr = arith.addi %kvBase, %ko : index
-    %k0 = func.call @ld_masked(%k, %kr, %j0, %ok0) : (memref<?x!act>, index, index, i1) -> f32
-    %k1 = func.call @ld_masked(%k, %kr, %j1, %ok1) : (memref<?x!act>, index, index, i1) -> f32
-    %k2 = func.call @ld_masked(%k, %kr, %j2, %ok2) : (memref<?x!act>, index, index, i1) -> f32
-    %k3 = func.call @ld_masked(%k, %kr, %j3, %ok3) : (memref<?x!act>, index, index, i1) -> f32
-    %p0 = arith.mulf %q0, %k0 : f32
-    %p1 = math.fma %q1, %k1, %p0 : f32
-    %p2 = math.fma %q2, %k2, %p1 : f32
-    %p3 = math.fma %q3, %k3, %p2 : f32
-    %score = func.call @warp_sum(%p3) : (f32) -> f32
+    %k0 = func.call @ld_half(%k, %kr, %lane, %c0, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+    %p0 = func.call @dot_half(%q0, %k0) : (vector<4xf32>, vector<4xf32>) -> f32
+    %p1 = scf.if %wide -> f32 {
+      %k1 = func.call @ld_half(%k, %kr, %lane, %c1, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+      %dp = func.call @dot_half(%q1, %k1) : (vector<4xf32>, vector<4xf32>) -> f32
+      %sum = arith.addf %p0, %dp : f32
+      scf.yield %sum : f32
+    } else {
+      scf.yield %p0 : f32
+    }
+    %score = func.call @warp_sum(%p1) : (f32) -> f32
     %mn = arith.maximumf %m, %score : f32
     %dm = arith.subf %m, %mn : f32
     %corr = math.exp %dm : f32
@@ -123,87 +204,62 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
     %p = math.exp %ds : f32
     %lc = arith.mulf %l, %corr : f32
     %ln = arith.addf %lc, %p : f32
-    %v0 = func.call @ld_masked(%v, %kr, %j0, %ok0) : (memref<?x!act>, index, index, i1) -> f32
-    %v1 = func.call @ld_masked(%v, %kr, %j1, %ok1) : (memref<?x!act>, index, index, i1) -> f32
-    %v2 = func.call @ld_masked(%v, %kr, %j2, %ok2) : (memref<?x!act>, index, index, i1) -> f32
-    %v3 = func.call @ld_masked(%v, %kr, %j3, %ok3) : (memref<?x!act>, index, index, i1) -> f32
-    %b0 = arith.mulf %a0, %corr : f32
-    %b1 = arith.mulf %a1, %corr : f32
-    %b2 = arith.mulf %a2, %corr : f32
-    %b3 = arith.mulf %a3, %corr : f32
-    %n0 = math.fma %p, %v0, %b0 : f32
-    %n1 = math.fma %p, %v1, %b1 : f32
-    %n2 = math.fma %p, %v2, %b2 : f32
-    %n3 = math.fma %p, %v3, %b3 : f32
-    scf.yield %mn, %ln, %n0, %n1, %n2, %n3 : f32, f32, f32, f32, f32, f32
+    %v0 = func.call @ld_half(%v, %kr, %lane, %c0, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+    %n0 = func.call @axpy_half(%p, %v0, %a0, %corr) : (f32, vector<4xf32>, vector<4xf32>, f32) -> vector<4xf32>
+    %n1 = scf.if %wide -> vector<4xf32> {
+      %v1 = func.call @ld_half(%v, %kr, %lane, %c1, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+      %x = func.call @axpy_half(%p, %v1, %a1, %corr) : (f32, vector<4xf32>, vector<4xf32>, f32) -> vector<4xf32>
+      scf.yield %x : vector<4xf32>
+    } else {
+      scf.yield %a1 : vector<4xf32>
+    }
+    scf.yield %mn, %ln, %n0, %n1 : f32, f32, vector<4xf32>, vector<4xf32>
   }
   // Each warp's (max, sum) and partial outputs, then warp 0 merges them.
   %isLane0 = arith.cmpi eq, %lane, %c0 : index
   scf.if %isLane0 {
     %mi = arith.muli %warp, %c2 : index
     %li = arith.addi %mi, %c1 : index
-    memref.store %r#0, %part[%mi] : memref<1040xf32, #gpu.address_space<workgroup>>
-    memref.store %r#1, %part[%li] : memref<1040xf32, #gpu.address_space<workgroup>>
+    memref.store %r#0, %part[%mi] : memref<2064xf32, #gpu.address_space<workgroup>>
+    memref.store %r#1, %part[%li] : memref<2064xf32, #gpu.address_space<workgroup>>
   }
-  %i0 = func.call @part_slot(%warp, %c0, %lane) : (index, index, index) -> index
-  %i1 = func.call @part_slot(%warp, %c1, %lane) : (index, index, index) -> index
-  %i2 = func.call @part_slot(%warp, %c2, %lane) : (index, index, index) -> index
-  %i3 = func.call @part_slot(%warp, %c3, %lane) : (index, index, index) -> index
-  memref.store %r#2, %part[%i0] : memref<1040xf32, #gpu.address_space<workgroup>>
-  memref.store %r#3, %part[%i1] : memref<1040xf32, #gpu.address_space<workgroup>>
-  memref.store %r#4, %part[%i2] : memref<1040xf32, #gpu.address_space<workgroup>>
-  memref.store %r#5, %part[%i3] : memref<1040xf32, #gpu.address_space<workgroup>>
+  func.call @store_half(%part, %warp, %c0, %lane, %r#2) : (memref<2064xf32, #gpu.address_space<workgroup>>, index, index, index, vector<4xf32>) -> ()
+  func.call @store_half(%part, %warp, %c1, %lane, %r#3) : (memref<2064xf32, #gpu.address_space<workgroup>>, index, index, index, vector<4xf32>) -> ()
   gpu.barrier
   %isWarp0 = arith.cmpi eq, %warp, %c0 : index
   scf.if %isWarp0 {
     %top = scf.for %w = %c0 to %warps step %c1 iter_args(%mx = %ninf) -> (f32) {
       %mi = arith.muli %w, %c2 : index
-      %mw = memref.load %part[%mi] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %mw = memref.load %part[%mi] : memref<2064xf32, #gpu.address_space<workgroup>>
       %n = arith.maximumf %mx, %mw : f32
       scf.yield %n : f32
     }
-    %t:5 = scf.for %w = %c0 to %warps step %c1
-        iter_args(%l = %zero, %a0 = %zero, %a1 = %zero, %a2 = %zero, %a3 = %zero)
-        -> (f32, f32, f32, f32, f32) {
+    %t:3 = scf.for %w = %c0 to %warps step %c1
+        iter_args(%l = %zero, %a0 = %zeros, %a1 = %zeros)
+        -> (f32, vector<4xf32>, vector<4xf32>) {
       %mi = arith.muli %w, %c2 : index
       %li = arith.addi %mi, %c1 : index
-      %mw = memref.load %part[%mi] : memref<1040xf32, #gpu.address_space<workgroup>>
-      %lw = memref.load %part[%li] : memref<1040xf32, #gpu.address_space<workgroup>>
+      %mw = memref.load %part[%mi] : memref<2064xf32, #gpu.address_space<workgroup>>
+      %lw = memref.load %part[%li] : memref<2064xf32, #gpu.address_space<workgroup>>
       %dm = arith.subf %mw, %top : f32
       %f = math.exp %dm : f32
       %ln = math.fma %lw, %f, %l : f32
-      %w0 = func.call @part_slot(%w, %c0, %lane) : (index, index, index) -> index
-      %w1 = func.call @part_slot(%w, %c1, %lane) : (index, index, index) -> index
-      %w2 = func.call @part_slot(%w, %c2, %lane) : (index, index, index) -> index
-      %w3 = func.call @part_slot(%w, %c3, %lane) : (index, index, index) -> index
-      %x0 = memref.load %part[%w0] : memref<1040xf32, #gpu.address_space<workgroup>>
-      %x1 = memref.load %part[%w1] : memref<1040xf32, #gpu.address_space<workgroup>>
-      %x2 = memref.load %part[%w2] : memref<1040xf32, #gpu.address_space<workgroup>>
-      %x3 = memref.load %part[%w3] : memref<1040xf32, #gpu.address_space<workgroup>>
-      %n0 = math.fma %x0, %f, %a0 : f32
-      %n1 = math.fma %x1, %f, %a1 : f32
-      %n2 = math.fma %x2, %f, %a2 : f32
-      %n3 = math.fma %x3, %f, %a3 : f32
-      scf.yield %ln, %n0, %n1, %n2, %n3 : f32, f32, f32, f32, f32
+      %n0 = func.call @merge_half(%part, %w, %c0, %lane, %f, %a0) : (memref<2064xf32, #gpu.address_space<workgroup>>, index, index, index, f32, vector<4xf32>) -> vector<4xf32>
+      %n1 = scf.if %wide -> vector<4xf32> {
+        %x = func.call @merge_half(%part, %w, %c1, %lane, %f, %a1) : (memref<2064xf32, #gpu.address_space<workgroup>>, index, index, index, f32, vector<4xf32>) -> vector<4xf32>
+        scf.yield %x : vector<4xf32>
+      } else {
+        scf.yield %a1 : vector<4xf32>
+      }
+      scf.yield %ln, %n0, %n1 : f32, vector<4xf32>, vector<4xf32>
     }
-    %o0 = arith.divf %t#1, %t#0 : f32
-    %o1 = arith.divf %t#2, %t#0 : f32
-    %o2 = arith.divf %t#3, %t#0 : f32
-    %o3 = arith.divf %t#4, %t#0 : f32
-    func.call @st_masked(%out, %qrow, %j0, %ok0, %o0) : (memref<?x!act>, index, index, i1, f32) -> ()
-    func.call @st_masked(%out, %qrow, %j1, %ok1, %o1) : (memref<?x!act>, index, index, i1, f32) -> ()
-    func.call @st_masked(%out, %qrow, %j2, %ok2, %o2) : (memref<?x!act>, index, index, i1, f32) -> ()
-    func.call @st_masked(%out, %qrow, %j3, %ok3, %o3) : (memref<?x!act>, index, index, i1, f32) -> ()
+    %lv = vector.broadcast %t#0 : f32 to vector<4xf32>
+    %o0 = arith.divf %t#1, %lv : vector<4xf32>
+    %o1 = arith.divf %t#2, %lv : vector<4xf32>
+    func.call @st_half(%out, %qrow, %lane, %c0, %d, %o0) : (memref<?x!act>, index, index, index, index, vector<4xf32>) -> ()
+    func.call @st_half(%out, %qrow, %lane, %c1, %d, %o1) : (memref<?x!act>, index, index, index, index, vector<4xf32>) -> ()
   }
   gpu.return
-}
-
-func.func private @st_masked(%m: memref<?x!act>, %base: index, %j: index, %ok: i1, %v: f32) {
-  scf.if %ok {
-    %i = arith.addi %base, %j : index
-    func.call @st(%m, %i, %v) : (memref<?x!act>, index, f32) -> ()
-  }
-  return
 }
 
 // Writes new keys or values into a cache: grid (tokens), row t of value goes
