@@ -18,6 +18,7 @@ import sys
 import time
 
 import numpy as np
+import onnx
 import torch
 import transformers as T
 
@@ -59,13 +60,44 @@ class Logits(torch.nn.Module):
 
 def export(model, path):
     """PyTorch's exporter (dynamo): the logits' graph with a dynamic
-    sequence length, weights as external data beside `path`."""
+    sequence length, weights as external data beside `path`.
+
+    The exporter's own writer streams external data at about 90 MB/s; the
+    graph is saved without initializers and their bytes are written here
+    straight from the tensors, 4 KiB aligned, at disk speed."""
     ids = torch.randint(0, 128256, (1, 16), device="cuda")
     with torch.no_grad():
-        torch.onnx.export(Logits(model).eval(), (ids,), path,
-                          input_names=["input_ids"], output_names=["logits"],
-                          dynamo=True, opset_version=18,
-                          dynamic_shapes=({1: "seq"},), external_data=True)
+        program = torch.onnx.export(
+            Logits(model).eval(), (ids,), None, input_names=["input_ids"],
+            output_names=["logits"], dynamo=True, opset_version=18,
+            dynamic_shapes=({1: "seq"},))
+    tensors = {name: value.const_value
+               for name, value in program.model.graph.initializers.items()}
+    program.save(path, include_initializers=False)
+    proto = onnx.load(path)
+    data = os.path.basename(path) + ".data"
+    offset = 0
+    with open(path + ".data", "wb") as f:
+        for name, tensor in tensors.items():
+            raw = tensor.raw
+            if isinstance(raw, torch.Tensor):
+                raw = raw.detach().contiguous().cpu().view(-1).view(
+                    torch.uint8).numpy()
+            else:
+                raw = np.frombuffer(tensor.tobytes(), np.uint8)
+            f.write(b"\0" * (-offset % 4096))
+            offset += -offset % 4096
+            f.write(memoryview(raw))
+            init = onnx.TensorProto(name=name, data_type=int(tensor.dtype),
+                                    dims=[int(d) for d in tensor.shape])
+            init.data_location = onnx.TensorProto.EXTERNAL
+            for key, value in (("location", data), ("offset", str(offset)),
+                               ("length", str(raw.nbytes))):
+                entry = init.external_data.add()
+                entry.key, entry.value = key, value
+            proto.graph.initializer.append(init)
+            offset += raw.nbytes
+    onnx.save(proto, path)
 
 
 def time_generate(model, prompts, new):
