@@ -11,9 +11,11 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Parallel.h"
 
 #include <cmath>
 #include <cstring>
+#include <future>
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -236,6 +238,20 @@ public:
       releasePages(data, begin, end, toEnd);
   }
 
+  /// Maps the pages of bytes [begin, end) in one call before they are read:
+  /// faulting them in a few at a time cost more than converting them.
+  void populate(int64_t begin, int64_t end) const {
+#ifdef MADV_POPULATE_READ
+    static const int64_t page = sysconf(_SC_PAGESIZE);
+    if (!mapped || splat)
+      return;
+    auto at = reinterpret_cast<uintptr_t>(data);
+    uintptr_t first = (at + begin) / page * page;
+    uintptr_t last = (at + end + page - 1) / page * page;
+    madvise(reinterpret_cast<void *>(first), last - first, MADV_POPULATE_READ);
+#endif
+  }
+
   /// Unmaps the pages of bytes [begin, end) from the process but leaves
   /// them in the page cache, to be read again: reading a slice of many
   /// rows maps their neighbours too (the kernel's fault-around), which
@@ -260,13 +276,57 @@ uint64_t storedBytes(plan::WeightOp weight) {
   return rows * k * llvm::divideCeil(stored.getIntOrFloatBitWidth(), 8);
 }
 
+/// Hands pieces of the sidecar to the sink on a thread of its own while the
+/// next piece is converted: writing (a copy into the page cache) took as
+/// long as converting. Two buffers take turns; the sink sees the pieces in
+/// order, one at a time.
+class PieceWriter {
+public:
+  explicit PieceWriter(llvm::function_ref<bool(const uint8_t *, size_t)> sink)
+      : sink(sink) {}
+  ~PieceWriter() { finish(); }
+
+  /// The buffer the next piece is assembled in, of at least `size` bytes.
+  uint8_t *next(size_t size) {
+    std::vector<uint8_t> &b = buffers[current];
+    if (b.size() < size)
+      b.resize(size);
+    return b.data();
+  }
+
+  /// Sends `size` bytes of the buffer next() gave, or of `data`.
+  void send(size_t size, const uint8_t *data = nullptr) {
+    finish();
+    if (!data)
+      data = buffers[current].data();
+    current ^= 1;
+    pending = std::async(std::launch::async,
+                         [this, data, size] { return sink(data, size); });
+  }
+
+  /// Waits for the piece in flight; false once the sink has refused one.
+  bool finish() {
+    if (pending.valid())
+      stopped |= !pending.get();
+    return !stopped;
+  }
+
+  bool stoppedYet() const { return stopped; }
+
+private:
+  llvm::function_ref<bool(const uint8_t *, size_t)> sink;
+  std::vector<uint8_t> buffers[2];
+  int current = 0;
+  std::future<bool> pending;
+  bool stopped = false;
+};
+
 /// Converts `weight` into its stored bytes and layout for `sink`, reading
 /// each source front to back and releasing the pages it has finished (see
 /// releasePages). A weight stored as is goes out in blocks of about 16 MiB,
-/// a transposed one in bands of about 128 MiB.
-llvm::Error streamWeight(plan::WeightOp weight,
-                         llvm::function_ref<bool(const uint8_t *, size_t)> sink,
-                         bool &stopped) {
+/// a transposed one in bands of about 128 MiB. The parts of a block or band
+/// are converted in parallel.
+llvm::Error streamWeight(plan::WeightOp weight, PieceWriter &writer) {
   std::vector<ElementReader> sources;
   for (Attribute source : weight.getSources()) {
     auto reader = ElementReader::get(weight, source);
@@ -293,64 +353,70 @@ llvm::Error streamWeight(plan::WeightOp weight,
     int64_t band =
         std::max<int64_t>(pageElements, (int64_t(128) << 20) / (n * k * bytes) /
                                             pageElements * pageElements);
-    std::vector<uint8_t> buffer(std::min(band, perSource) * n * k * bytes);
     // Square tiles: read along source rows, converted, then written along
-    // stored rows, both within a tile that stays in cache.
+    // stored rows, both within a tile that stays in cache. A task takes the
+    // tiles of kTile source rows of one source.
     constexpr int64_t kTile = 64;
-    std::vector<uint8_t> tile(kTile * kTile * bytes);
-    for (int64_t b0 = 0; b0 < perSource && !stopped; b0 += band) {
+    int64_t groups = llvm::divideCeil(k, kTile);
+    for (int64_t b0 = 0; b0 < perSource && !writer.stoppedYet(); b0 += band) {
       int64_t b1 = std::min(perSource, b0 + band);
-      for (auto [s, src] : llvm::enumerate(sources)) {
-        for (int64_t i0 = 0; i0 < k; i0 += kTile) {
-          int64_t i1 = std::min(k, i0 + kTile);
-          for (int64_t c0 = b0; c0 < b1; c0 += kTile) {
-            int64_t width = std::min(b1 - c0, kTile);
-            for (int64_t i = i0; i < i1; ++i)
-              src.convert(i * perSource + c0, 1, width, *to,
-                          tile.data() + (i - i0) * width * bytes);
-            auto transpose = [&](auto element) {
-              constexpr size_t size = sizeof(element);
-              for (int64_t c = 0; c < width; ++c) {
-                uint8_t *dst =
-                    buffer.data() + (((c0 - b0 + c) * n + s) * k + i0) * size;
-                for (int64_t i = 0; i < i1 - i0; ++i)
-                  std::memcpy(dst + i * size,
-                              tile.data() + (i * width + c) * size, size);
-              }
-            };
-            if (bytes == 2)
-              transpose(uint16_t());
-            else if (bytes == 4)
-              transpose(uint32_t());
-            else
-              transpose(uint64_t());
-          }
-          // The last band releases the rows for good; earlier ones unmap
-          // them, to be read again from the page cache.
-          int64_t width = src.elementBytes();
-          if (b1 == perSource)
-            src.release(i0 * perSource * width, i1 * perSource * width,
-                        i1 == k);
+      uint8_t *buffer = writer.next((b1 - b0) * n * k * bytes);
+      llvm::parallelFor(0, n * groups, [&](size_t task) {
+        const ElementReader &src = sources[task / groups];
+        int64_t s = task / groups;
+        int64_t i0 = (task % groups) * kTile, i1 = std::min(k, i0 + kTile);
+        int64_t width = src.elementBytes();
+        src.populate((i0 * perSource + b0) * width,
+                     ((i1 - 1) * perSource + b1) * width);
+        uint8_t tile[kTile * kTile * 8];
+        for (int64_t c0 = b0; c0 < b1; c0 += kTile) {
+          int64_t cols = std::min(b1 - c0, kTile);
+          for (int64_t i = i0; i < i1; ++i)
+            src.convert(i * perSource + c0, 1, cols, *to,
+                        tile + (i - i0) * cols * bytes);
+          auto transpose = [&](auto element) {
+            constexpr size_t size = sizeof(element);
+            for (int64_t c = 0; c < cols; ++c) {
+              uint8_t *dst = buffer + (((c0 - b0 + c) * n + s) * k + i0) * size;
+              for (int64_t i = 0; i < i1 - i0; ++i)
+                std::memcpy(dst + i * size, tile + (i * cols + c) * size, size);
+            }
+          };
+          if (bytes == 2)
+            transpose(uint16_t());
+          else if (bytes == 4)
+            transpose(uint32_t());
           else
-            src.unmap(i0 * perSource * width, i1 * perSource * width);
+            transpose(uint64_t());
         }
-      }
-      stopped = !sink(buffer.data(), (b1 - b0) * n * k * bytes);
+        // The last band releases the rows for good; earlier ones unmap
+        // them, to be read again from the page cache.
+        if (b1 == perSource)
+          src.release(i0 * perSource * width, i1 * perSource * width, i1 == k);
+        else
+          src.unmap(i0 * perSource * width, i1 * perSource * width);
+      });
+      writer.send((b1 - b0) * n * k * bytes);
     }
     return llvm::Error::success();
   }
 
-  // Blocks of about 16 MiB, whole interleaved row groups.
+  // Blocks of about 16 MiB, whole interleaved row groups, a row per task.
   int64_t block =
       std::max<int64_t>(n, (int64_t(16) << 20) / (k * bytes) / n * n);
-  std::vector<uint8_t> buffer(std::min(rows, block) * k * bytes);
-  for (int64_t r0 = 0; r0 < rows && !stopped; r0 += block) {
+  for (int64_t r0 = 0; r0 < rows && !writer.stoppedYet(); r0 += block) {
     int64_t r1 = std::min(rows, r0 + block);
-    for (int64_t r = r0; r < r1; ++r)
-      sources[r % n].convert((r / n) * k, 1, k, *to,
-                             buffer.data() + (r - r0) * k * bytes);
-    stopped = !sink(buffer.data(), (r1 - r0) * k * bytes);
+    uint8_t *buffer = writer.next((r1 - r0) * k * bytes);
     int64_t row0 = r0 / n, row1 = (r1 + n - 1) / n;
+    for (const ElementReader &src : sources) {
+      int64_t width = src.elementBytes();
+      src.populate(row0 * k * width, row1 * k * width);
+    }
+    llvm::parallelFor(r0, r1, [&](size_t r) {
+      sources[r % n].convert((r / n) * k, 1, k, *to,
+                             buffer + (r - r0) * k * bytes);
+    });
+    writer.send((r1 - r0) * k * bytes);
     for (const ElementReader &src : sources) {
       int64_t width = src.elementBytes();
       src.release(row0 * k * width, row1 * k * width, r1 == rows);
@@ -621,16 +687,17 @@ llvm::Error mlir::ffn::streamWeights(
     llvm::function_ref<bool(const uint8_t *, size_t)> sink) {
   static const uint8_t zeros[rt::kTensorAlignment] = {};
   uint64_t written = 0;
-  bool stopped = false;
+  PieceWriter writer(sink);
   for (auto [op, offset] : program.weights) {
-    if (!stopped && offset > written)
-      stopped = !sink(zeros, offset - written);
-    if (stopped)
+    if (offset > written)
+      writer.send(offset - written, zeros);
+    if (writer.stoppedYet())
       break;
     auto weight = cast<plan::WeightOp>(op);
-    if (llvm::Error e = streamWeight(weight, sink, stopped))
+    if (llvm::Error e = streamWeight(weight, writer))
       return e;
     written = offset + storedBytes(weight);
   }
+  writer.finish();
   return llvm::Error::success();
 }
