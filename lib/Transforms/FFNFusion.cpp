@@ -82,9 +82,11 @@ mlir::ffn::selectRanges(const FFNChainAnalysis &chains,
 
 namespace {
 
-/// The constant data of one block, as fp32 host tensors.
+/// The constant data of one block: norm parameters and biases as fp32 host
+/// tensors, the weight matrices as rows read in place.
 struct BlockWeights {
-  ref::Tensor gain, beta, gate, gateBias, up, upBias, down, downBias;
+  ref::Tensor gain, beta, gateBias, upBias, downBias;
+  ref::ConstantRows gate, up, down;
   bool hasBeta = false, hasGateBias = false, hasUpBias = false,
        hasDownBias = false;
 };
@@ -121,6 +123,24 @@ llvm::Expected<BlockWeights> readWeights(FFNBlockOp block) {
     into = std::move(*t);
     return llvm::Error::success();
   };
+  auto readRows = [&](Value v, ref::ConstantRows &into) -> llvm::Error {
+    if (!v)
+      return llvm::Error::success();
+    auto constant = v.getDefiningOp<arith::ConstantOp>();
+    if (auto attr = constant ? dyn_cast<ElementsAttr>(constant.getValue())
+                             : ElementsAttr()) {
+      auto rows = ref::ConstantRows::get(attr);
+      if (!rows)
+        return rows.takeError();
+      into = std::move(*rows);
+      return llvm::Error::success();
+    }
+    ref::Tensor t;
+    if (auto e = read(v, t, nullptr))
+      return e;
+    into = ref::ConstantRows(std::move(t));
+    return llvm::Error::success();
+  };
   if (auto e = read(block.getNormWeight(), w.gain, nullptr))
     return std::move(e);
   if (block.getUnitOffset())
@@ -129,13 +149,16 @@ llvm::Expected<BlockWeights> readWeights(FFNBlockOp block) {
   for (auto [value, into, present] :
        {std::tuple<Value, ref::Tensor *, bool *>{block.getNormBias(), &w.beta,
                                                  &w.hasBeta},
-        {block.getGateWeight(), &w.gate, nullptr},
         {block.getGateBias(), &w.gateBias, &w.hasGateBias},
-        {block.getUpWeight(), &w.up, nullptr},
         {block.getUpBias(), &w.upBias, &w.hasUpBias},
-        {block.getDownWeight(), &w.down, nullptr},
         {block.getDownBias(), &w.downBias, &w.hasDownBias}})
     if (auto e = read(value, *into, present))
+      return std::move(e);
+  for (auto [value, into] :
+       {std::pair<Value, ref::ConstantRows *>{block.getGateWeight(), &w.gate},
+        {block.getUpWeight(), &w.up},
+        {block.getDownWeight(), &w.down}})
+    if (auto e = readRows(value, *into))
       return std::move(e);
   return w;
 }
@@ -224,11 +247,12 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
       return refuse(k, "has weights that are not constants: " +
                            llvm::toString(read.takeError()));
     const BlockWeights &w = *read;
-    int64_t f = w.up.dim(1);
+    int64_t f = w.up.cols();
     // Row r of the fused [d, total] weight holds g[r]·W[r, :] at `offset`;
     // the biases sum over rows in row order.
-    auto fold = [&](const ref::Tensor &in, bool inBias, const ref::Tensor &b,
-                    ref::ScratchConstant &out, ref::Tensor &outBias) {
+    auto fold = [&](const ref::ConstantRows &in, bool inBias,
+                    const ref::Tensor &b, ref::ScratchConstant &out,
+                    ref::Tensor &outBias) {
       std::vector<double> bias(f, 0.0);
       if (inBias)
         for (int64_t c = 0; c < f; ++c)
@@ -236,12 +260,12 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
       piece.resize(f);
       bool written = true;
       for (int64_t r = 0; r < d; ++r) {
-        const float *row = in.f().data() + r * f;
-        for (int64_t c = 0; c < f; ++c)
-          piece[c] = w.gain.f()[r] * row[c];
+        in.read(r, piece.data());
         if (w.hasBeta)
           for (int64_t c = 0; c < f; ++c)
-            bias[c] += static_cast<double>(w.beta.f()[r]) * row[c];
+            bias[c] += static_cast<double>(w.beta.f()[r]) * piece[c];
+        for (int64_t c = 0; c < f; ++c)
+          piece[c] *= w.gain.f()[r];
         written = written && out.write(r * total + offset, piece);
       }
       for (int64_t c = 0; c < f; ++c)
@@ -252,7 +276,11 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
     if (gated)
       written &=
           fold(w.gate, w.hasGateBias, w.gateBias, **fusedGate, fusedGateBias);
-    written &= (*fusedDown)->write(offset * d, w.down.f());
+    piece.resize(d);
+    for (int64_t r = 0; r < f && written; ++r) {
+      w.down.read(r, piece.data());
+      written = (*fusedDown)->write((offset + r) * d, piece);
+    }
     if (!written)
       return refuse(k, "cannot write the fused weights to a temporary file "
                        "(is its folder full?)");

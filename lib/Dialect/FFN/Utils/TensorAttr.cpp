@@ -78,6 +78,59 @@ static float decodeFloat(const char *p, DType dtype) {
   }
 }
 
+ConstantRows::ConstantRows(Tensor t) : tensor(std::move(t)) {
+  shape[0] = tensor.dim(0);
+  shape[1] = tensor.dim(1);
+}
+
+llvm::Expected<ConstantRows> ConstantRows::get(ElementsAttr attr) {
+  auto type = dyn_cast<RankedTensorType>(attr.getShapedType());
+  if (!type || type.getRank() != 2 || !isa<FloatType>(type.getElementType()))
+    return makeError("expected a 2-D float constant");
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  AsmResourceBlob *blob =
+      resource ? resource.getRawHandle().getBlob() : nullptr;
+  auto dtype = dtypeOf(type.getElementType());
+  if (!dtype)
+    return dtype.takeError();
+  if (!blob || blob->getData().size() != size_t(type.getNumElements()) *
+                                             ffnsupport::dtypeBytes(*dtype)) {
+    auto t = tensorFromAttr(attr);
+    if (!t)
+      return t.takeError();
+    return ConstantRows(std::move(*t));
+  }
+  ConstantRows rows;
+  rows.shape[0] = type.getDimSize(0);
+  rows.shape[1] = type.getDimSize(1);
+  rows.data = blob->getData().data();
+  rows.dtype = *dtype;
+  return rows;
+}
+
+void ConstantRows::read(int64_t r, float *out) const {
+  int64_t n = cols();
+  if (!data) {
+    std::memcpy(out, tensor.f().data() + r * n, n * sizeof(float));
+    return;
+  }
+  unsigned bytes = ffnsupport::dtypeBytes(dtype);
+  const char *p = data + r * n * bytes;
+  if (dtype == DType::F32) {
+    std::memcpy(out, p, n * sizeof(float));
+  } else if (dtype == DType::BF16) {
+    for (int64_t c = 0; c < n; ++c) {
+      uint16_t half;
+      std::memcpy(&half, p + 2 * c, 2);
+      uint32_t bits = uint32_t(half) << 16;
+      std::memcpy(out + c, &bits, 4);
+    }
+  } else {
+    for (int64_t c = 0; c < n; ++c)
+      out[c] = decodeFloat(p + c * bytes, dtype);
+  }
+}
+
 llvm::Expected<Tensor> mlir::ffn::ref::tensorFromAttr(Attribute attr) {
   auto elements = dyn_cast<ElementsAttr>(attr);
   if (!elements)

@@ -30,6 +30,28 @@ DenseResourceElementsAttr tensorToAttr(const Tensor &tensor,
 /// constants are left alone.
 void unmapConstantPages(Attribute attr);
 
+/// The rows of a 2-D float constant, decoded into floats as they are read:
+/// a dense_resource constant (a mapped weight of gigabytes) is read in place
+/// and never materialized; any other is turned into a tensor once.
+class ConstantRows {
+public:
+  ConstantRows() = default;
+  /// Rows of a 2-D float tensor.
+  explicit ConstantRows(Tensor t);
+  static llvm::Expected<ConstantRows> get(ElementsAttr attr);
+
+  int64_t rows() const { return shape[0]; }
+  int64_t cols() const { return shape[1]; }
+  /// Writes row `r`'s cols() values to `out`.
+  void read(int64_t r, float *out) const;
+
+private:
+  const char *data = nullptr;
+  DType dtype = DType::F32;
+  int64_t shape[2] = {0, 0};
+  Tensor tensor;
+};
+
 /// A float constant of `type` written a piece at a time into an unlinked
 /// temporary file, not into memory: the pieces sit in the page cache, which
 /// the system writes out and reclaims as it needs, so a constant of
