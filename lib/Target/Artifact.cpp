@@ -294,9 +294,11 @@ public:
     return b.data();
   }
 
-  /// Sends `size` bytes of the buffer next() gave, or of `data`.
+  /// Sends `size` bytes of the buffer next() gave, or of `data`, unless the
+  /// sink has refused a piece.
   void send(size_t size, const uint8_t *data = nullptr) {
-    finish();
+    if (!finish())
+      return;
     if (!data)
       data = buffers[current].data();
     current ^= 1;
