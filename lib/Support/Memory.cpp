@@ -43,3 +43,15 @@ void ffnsupport::unmapPages(const void *data, size_t size) {
   if (last > first)
     ::madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED);
 }
+
+void ffnsupport::populatePages(const void *data, size_t size) {
+#ifdef MADV_POPULATE_READ
+  static const uintptr_t page = ::sysconf(_SC_PAGESIZE);
+  auto at = reinterpret_cast<uintptr_t>(data);
+  uintptr_t first = at / page * page;
+  uintptr_t last = (at + size + page - 1) / page * page;
+  if (last > first)
+    ::madvise(reinterpret_cast<void *>(first), last - first,
+              MADV_POPULATE_READ);
+#endif
+}

@@ -238,18 +238,11 @@ public:
       releasePages(data, begin, end, toEnd);
   }
 
-  /// Maps the pages of bytes [begin, end) in one call before they are read:
-  /// faulting them in a few at a time cost more than converting them.
+  /// Maps the pages of bytes [begin, end) before they are read (see
+  /// populatePages).
   void populate(int64_t begin, int64_t end) const {
-#ifdef MADV_POPULATE_READ
-    static const int64_t page = sysconf(_SC_PAGESIZE);
-    if (!mapped || splat)
-      return;
-    auto at = reinterpret_cast<uintptr_t>(data);
-    uintptr_t first = (at + begin) / page * page;
-    uintptr_t last = (at + end + page - 1) / page * page;
-    madvise(reinterpret_cast<void *>(first), last - first, MADV_POPULATE_READ);
-#endif
+    if (mapped && !splat)
+      ffnsupport::populatePages(data + begin, end - begin);
   }
 
   /// Unmaps the pages of bytes [begin, end) from the process but leaves

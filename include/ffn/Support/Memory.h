@@ -31,6 +31,11 @@ void exitOnOutOfMemory(const char *tool, std::string (*context)() = nullptr);
 /// cache and are read again if used again (never for memory written to).
 void unmapPages(const void *data, size_t size);
 
+/// Maps the pages covering [data, data + size) of a file mapping in one call
+/// before they are read: faulting them in a few at a time costs more than
+/// reading them. A no-op where the system cannot.
+void populatePages(const void *data, size_t size);
+
 } // namespace ffnsupport
 
 #endif // FFN_SUPPORT_MEMORY_H
