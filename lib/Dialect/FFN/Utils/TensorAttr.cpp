@@ -118,17 +118,10 @@ void ConstantRows::read(int64_t r, float *out) const {
   const char *p = data + r * n * bytes;
   if (dtype == DType::F32) {
     std::memcpy(out, p, n * sizeof(float));
-  } else if (dtype == DType::BF16) {
-    for (int64_t c = 0; c < n; ++c) {
-      uint16_t half;
-      std::memcpy(&half, p + 2 * c, 2);
-      uint32_t bits = uint32_t(half) << 16;
-      std::memcpy(out + c, &bits, 4);
-    }
-  } else {
-    for (int64_t c = 0; c < n; ++c)
-      out[c] = decodeFloat(p + c * bytes, dtype);
+    return;
   }
+  for (int64_t c = 0; c < n; ++c)
+    out[c] = decodeFloat(p + c * bytes, dtype);
 }
 
 llvm::Expected<Tensor> mlir::ffn::ref::tensorFromAttr(Attribute attr) {
