@@ -15,6 +15,8 @@
 
 #include <cuda.h>
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,14 +87,17 @@ struct ffnrt_model {
   std::vector<DeviceBuffer> states;
   /// How ffnrt_generate picks tokens.
   ffnrt::SamplingOptions sampling;
-  std::vector<std::vector<int64_t>> inputShapes;
+  /// Each input's batch and sequence length as set last.
+  std::vector<std::optional<std::array<int64_t, 2>>> inputExtents;
   int64_t tokens = 0, batch = 0, seq = 0;
-  bool inputsSet = false;
   bool useGraphs = false;
   CUgraphExec graph = nullptr;
   int64_t graphTokens = -1, graphBatch = -1;
 
   ~ffnrt_model();
+  /// Why the plan cannot run on the inputs set last (one not set, or two
+  /// that disagree on batch or sequence length); "" when it can.
+  std::string inputsProblem() const;
   /// Launches the plan on the stream; with `marks` (one event per launch
   /// and one more), records marks[i] before launch i and the last at the end,
   /// as event nodes of the graph when the stream is being captured.

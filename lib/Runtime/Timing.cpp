@@ -104,8 +104,8 @@ ffnrt_status ffnrt_profile(ffnrt_model *m, int warmup, int iterations,
   for (int i = 0; i < warmup; ++i)
     if (ffnrt_status s = ffnrt_run(m); s != FFNRT_OK)
       return s;
-  if (!m->inputsSet)
-    return fail("set every input before profiling");
+  if (std::string why = m->inputsProblem(); !why.empty())
+    return fail(why);
   FFNRT_CHECK(d.cuCtxSetCurrent(m->context), "selecting the context");
   size_t n = m->plan.launches.size();
   Events marks;

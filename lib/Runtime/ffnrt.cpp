@@ -312,7 +312,7 @@ ffnrt_status load(const char *cubinPath, int deviceIndex, ffnrt_model &m) {
       buffers->push_back(b);
     }
   }
-  m.inputShapes.resize(m.plan.inputs.size());
+  m.inputExtents.resize(m.plan.inputs.size());
   for (uint64_t bytes : m.plan.stateBytes) {
     DeviceBuffer b;
     b.bytes = bytes;
@@ -402,9 +402,24 @@ ffnrt_status ffnrt_model::launchAll(const std::vector<CUevent> *marks,
   return FFNRT_OK;
 }
 
+std::string ffnrt_model::inputsProblem() const {
+  for (size_t i = 0; i < inputExtents.size(); ++i) {
+    const std::string &name = plan.inputs[i].name;
+    if (!inputExtents[i])
+      return "set input '" + name + "' before running";
+    auto [b, s] = *inputExtents[i];
+    if (b != batch || s != seq)
+      return "input '" + name + "' has batch " + std::to_string(b) +
+             " and sequence length " + std::to_string(s) +
+             ", the input set last " + std::to_string(batch) + " and " +
+             std::to_string(seq) + ": every input must agree";
+  }
+  return "";
+}
+
 ffnrt_status ffnrt_model::enqueue() {
-  if (!inputsSet)
-    return fail("set every input before running");
+  if (std::string why = inputsProblem(); !why.empty())
+    return fail(why);
   const Driver &d = driver();
   FFNRT_CHECK(d.cuCtxSetCurrent(context), "selecting the context");
   if (!useGraphs)
@@ -534,8 +549,7 @@ ffnrt_status ffnrt_set_input(ffnrt_model *m, const char *name,
               "uploading an input");
   FFNRT_CHECK(d.cuStreamSynchronize(m->stream), "uploading an input");
   m->tokens = n, m->batch = batch, m->seq = seq;
-  m->inputShapes[index].assign(shape, shape + rank);
-  m->inputsSet = true;
+  m->inputExtents[index] = {batch, seq};
   return FFNRT_OK;
 }
 

@@ -253,6 +253,9 @@ struct KVCachePass : public ffn::impl::FFNKVCacheBase<KVCachePass> {
       if (!op.getCausal() || op.getPositions())
         return op.emitError("generation needs causal attention over the "
                             "sequence; this attention is not causal");
+      if (op.getKeyMask())
+        return op.emitError("generation with a key mask (an attention_mask "
+                            "input) is not supported");
       auto kv = cast<RankedTensorType>(op.getKey().getType());
       auto cacheType = RankedTensorType::get(
           {kv.getDimSize(0), maxContext, kv.getDimSize(2)},
@@ -278,7 +281,8 @@ struct KVCachePass : public ffn::impl::FFNKVCacheBase<KVCachePass> {
       }
       auto cached = AttentionOp::create(
           b, op.getLoc(), op.getType(), op.getQuery(), caches[0], caches[1],
-          pos, op.getNumHeads(), op.getNumKvHeads(), op.getScale(),
+          pos, /*key_mask=*/Value(), op.getNumHeads(), op.getNumKvHeads(),
+          op.getScale(),
           /*causal=*/true);
       if (failed(mlir::verify(cached)))
         return failure();

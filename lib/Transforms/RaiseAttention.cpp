@@ -7,9 +7,11 @@
 // pieces structurally, then proves the rewrite: it evaluates the original
 // nodes and the candidate ffn.rope/ffn.attention ops on random q, k, v, cos
 // and sin for several sequence lengths with the reference executor and only
-// rewrites when they agree, causal or not. A mask that depends on anything
-// but the sequence length (a padding mask, say) never agrees, so such
-// attention stays as nodes.
+// rewrites when they agree, causal or not. A mask may also read one integer
+// model input [batch, seq] (BERT's attention_mask): the proof then draws
+// random padding masks too and the candidate takes that input as its key
+// mask. A mask that depends on anything else never agrees, so such attention
+// stays as nodes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +23,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 using namespace mlir::ffn;
@@ -241,20 +244,76 @@ private:
   unsigned steps = 0;
 };
 
-/// Uniform values in [-1, 1) from a fixed linear congruential sequence.
-ref::Tensor randomTensor(RankedTensorType type, int64_t length,
-                         uint64_t &state) {
+/// The next value of a fixed linear congruential sequence, 24 bits.
+uint64_t nextRandom(uint64_t &state) {
+  state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+  return state >> 40;
+}
+
+/// `type`'s shape with a batch of 1 and `length` for the other dynamic
+/// extents.
+std::vector<int64_t> sampleShape(RankedTensorType type, int64_t length) {
   std::vector<int64_t> shape;
   for (int64_t k = 0; k < type.getRank(); ++k)
     shape.push_back(!type.isDynamicDim(k) ? type.getDimSize(k)
                     : k == 0              ? 1
                                           : length);
-  ref::Tensor t(ref::DType::F32, shape);
-  for (float &v : t.f()) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    v = static_cast<float>((state >> 40) * 0x1.0p-23 - 1.0);
+  return shape;
+}
+
+/// Uniform values in [-1, 1).
+ref::Tensor randomTensor(RankedTensorType type, int64_t length,
+                         uint64_t &state) {
+  ref::Tensor t(ref::DType::F32, sampleShape(type, length));
+  for (float &v : t.f())
+    v = static_cast<float>(nextRandom(state) * 0x1.0p-23 - 1.0);
+  return t;
+}
+
+/// A padding mask of `length` keys per row: the first kept, the last
+/// masked (when there are two), the others at random, so that a mask on the
+/// wrong axis or of the opposite sense disagrees.
+ref::Tensor randomKeyMask(RankedTensorType type, int64_t length,
+                          uint64_t &state) {
+  ref::Tensor t(ref::DType::I64, sampleShape(type, length));
+  for (int64_t e = 0, n = t.numElements(); e < n; ++e) {
+    int64_t j = e % length;
+    t.i()[e] = j == 0 ? 1 : j == length - 1 ? 0 : nextRandom(state) & 1;
   }
   return t;
+}
+
+/// The model inputs whose values (not only shapes) `v` is computed from.
+SmallVector<BlockArgument> dataInputs(Value v) {
+  SmallVector<BlockArgument> inputs;
+  llvm::DenseSet<Value> seen;
+  SmallVector<Value> work = {v};
+  while (!work.empty()) {
+    Value next = work.pop_back_val();
+    if (!seen.insert(next).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(next)) {
+      inputs.push_back(arg);
+      continue;
+    }
+    Operation *op = next.getDefiningOp();
+    if (auto node = dyn_cast<NodeOp>(op); node && node.getOpType() == "Shape")
+      continue;
+    llvm::append_range(work, op->getOperands());
+  }
+  return inputs;
+}
+
+/// The model input that can serve as the key mask of an additive score
+/// `bias`: the one input it reads, integer [batch, seq].
+Value keyMaskInput(Value bias) {
+  SmallVector<BlockArgument> inputs = dataInputs(bias);
+  if (inputs.size() != 1)
+    return Value();
+  RankedTensorType type = typeOf(inputs[0]);
+  return type.getRank() == 2 && type.getElementType().isInteger(64)
+             ? inputs[0]
+             : Value();
 }
 
 /// Reshape(Transpose(MatMul(P, v), perm 0,2,1,3) -> [B, S, N·D]) where P is
@@ -297,11 +356,14 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
         scale *= s;
       return m;
     };
+    Value keyMask;
     scores = findScores(logits);
     if (!scores)
       if (NodeOp add = nodeOf(logits, "Add"))
-        matchEitherOrder(add, [&](Value a, Value) {
+        matchEitherOrder(add, [&](Value a, Value bias) {
           scores = findScores(a);
+          if (scores)
+            keyMask = keyMaskInput(bias);
           return static_cast<bool>(scores);
         });
     if (!scores)
@@ -333,7 +395,7 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
     // Candidates, built detached so that a failed proof leaves no trace.
     OpBuilder detached(getContext());
     Location loc = root.getLoc();
-    auto build = [&](OpBuilder &b, bool causal) {
+    auto build = [&](OpBuilder &b, bool causal, Value mask) {
       Value qIn = q->split.flat, kIn = k->split.flat;
       SmallVector<Operation *> ops;
       if (q->cos) {
@@ -347,8 +409,8 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
       }
       auto attention = AttentionOp::create(
           b, loc, qIn.getType(), qIn, kIn, v->split.flat, /*positions=*/Value(),
-          q->split.heads, k->split.heads, APFloat(static_cast<float>(scale)),
-          causal);
+          mask, q->split.heads, k->split.heads,
+          APFloat(static_cast<float>(scale)), causal);
       ops.push_back(attention);
       if (reshapeAfter) {
         IRMapping mapping;
@@ -358,31 +420,36 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
       return ops;
     };
 
-    std::optional<bool> proven;
-    for (bool causal : {true, false}) {
-      SmallVector<Operation *> candidate = build(detached, causal);
-      bool agrees = succeeded(verify(root.getOutputs()[0], *q, *k, *v,
-                                     candidate));
-      for (Operation *op : llvm::reverse(candidate))
-        op->erase();
-      if (agrees) {
-        proven = causal;
-        break;
+    std::optional<std::pair<bool, Value>> proven;
+    for (Value mask : {Value(), keyMask}) {
+      for (bool causal : {true, false}) {
+        SmallVector<Operation *> candidate = build(detached, causal, mask);
+        bool agrees = succeeded(verify(root.getOutputs()[0], *q, *k, *v,
+                                       keyMask, candidate));
+        for (Operation *op : llvm::reverse(candidate))
+          op->erase();
+        if (agrees) {
+          proven = {causal, mask};
+          break;
+        }
       }
+      if (proven || !keyMask)
+        break;
     }
     if (!proven)
       return failure();
     rewriter.setInsertionPoint(root);
-    SmallVector<Operation *> ops = build(rewriter, *proven);
+    SmallVector<Operation *> ops =
+        build(rewriter, proven->first, proven->second);
     rewriter.replaceOp(root, ops.back()->getResults());
     return success();
   }
 
   /// Evaluates the original nodes and `candidate` on the same random inputs
-  /// for several sequence lengths.
+  /// (and padding masks for `keyMask`, if any) for several sequence lengths.
   static LogicalResult verify(Value original, const HeadInput &q,
                               const HeadInput &k, const HeadInput &v,
-                              ArrayRef<Operation *> candidate) {
+                              Value keyMask, ArrayRef<Operation *> candidate) {
     uint64_t state = 0x2545F4914F6CDD1DULL;
     // The nodes of a bf16 or fp16 export round after every step, the
     // candidate once: agreement within the format's precision (a wrong mask
@@ -395,6 +462,8 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
                          q.sin})
         if (leaf && !leaves.count(leaf))
           leaves[leaf] = randomTensor(typeOf(leaf), length, state);
+      if (keyMask)
+        leaves[keyMask] = randomKeyMask(typeOf(keyMask), length, state);
       RegionEvaluator evaluator(leaves, length);
       FailureOr<const ref::Tensor *> expected = evaluator.evaluate(original);
       if (failed(expected))

@@ -72,6 +72,17 @@ func.func @no_logits(%ids: tensor<1x?xi64>) -> tensor<1x?xi64> {
 
 // -----
 
+// A padding mask computed from the ids (here: the ids themselves).
+func.func @key_mask(%ids: tensor<1x?xi64>) -> tensor<1x?x8xf32> {
+  %table = arith.constant dense<0.5> : tensor<16x8xf32>
+  %x = ffn.embedding %table[%ids] : tensor<16x8xf32>, tensor<1x?xi64> -> tensor<1x?x8xf32>
+  // expected-error @+1 {{generation with a key mask (an attention_mask input) is not supported}}
+  %o = ffn.attention %x, %x, %x key_mask(%ids : tensor<1x?xi64>) heads(2, 2) scale 0.5 causal : tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>
+  return %o : tensor<1x?x8xf32>
+}
+
+// -----
+
 func.func @not_causal(%ids: tensor<1x?xi64>) -> tensor<1x?x8xf32> {
   %table = arith.constant dense<0.5> : tensor<16x8xf32>
   %x = ffn.embedding %table[%ids] : tensor<16x8xf32>, tensor<1x?xi64> -> tensor<1x?x8xf32>

@@ -98,6 +98,107 @@ func.func @padding_mask(%q: tensor<1x?x8xf32>, %k: tensor<1x?x8xf32>, %v: tensor
 
 // -----
 
+// A padding mask from an integer model input [batch, seq] (BERT's
+// attention_mask): proven on random padding masks, it becomes the key mask.
+// CHECK-LABEL: func @key_mask
+// CHECK: %[[A:.*]] = ffn.attention %arg0, %arg1, %arg2 key_mask(%arg3 : tensor<1x?xi64>) heads(2, 2) scale 5.000000e-01 : tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>
+// CHECK-NOT: ffn.node
+// CHECK: return %[[A]]
+func.func @key_mask(%q: tensor<1x?x8xf32>, %k: tensor<1x?x8xf32>, %v: tensor<1x?x8xf32>, %mask: tensor<1x?xi64>) -> tensor<1x?x8xf32> {
+  %split = arith.constant dense<[1, -1, 2, 4]> : tensor<4xi64>
+  %merge = arith.constant dense<[1, -1, 8]> : tensor<3xi64>
+  %scale = arith.constant dense<0.5> : tensor<f32>
+  %zero = arith.constant dense<0.0> : tensor<f32>
+  %low = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %q4 = ffn.node "Reshape"(%q, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %qt = ffn.node "Transpose"(%q4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %k4 = ffn.node "Reshape"(%k, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %kt = ffn.node "Transpose"(%k4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %kT = ffn.node "Transpose"(%kt) opset 18 {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x2x?x4xf32>) -> tensor<1x2x4x?xf32>
+  %v4 = ffn.node "Reshape"(%v, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %vt = ffn.node "Transpose"(%v4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %s = ffn.node "MatMul"(%qt, %kT) opset 18 {} : (tensor<1x2x?x4xf32>, tensor<1x2x4x?xf32>) -> tensor<1x2x?x?xf32>
+  %ss = ffn.node "Mul"(%s, %scale) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %keep = ffn.node "Cast"(%mask) opset 18 {to = 9 : i64} : (tensor<1x?xi64>) -> tensor<1x?xi1>
+  %axes = arith.constant dense<[1, 2]> : tensor<2xi64>
+  %keep4 = ffn.node "Unsqueeze"(%keep, %axes) opset 18 {} : (tensor<1x?xi1>, tensor<2xi64>) -> tensor<1x1x1x?xi1>
+  %bias = ffn.node "Where"(%keep4, %zero, %low) opset 18 {} : (tensor<1x1x1x?xi1>, tensor<f32>, tensor<f32>) -> tensor<1x1x1x?xf32>
+  %ls = ffn.node "Add"(%ss, %bias) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<1x1x1x?xf32>) -> tensor<1x2x?x?xf32>
+  %p = ffn.node "Softmax"(%ls) opset 18 {axis = -1 : i64} : (tensor<1x2x?x?xf32>) -> tensor<1x2x?x?xf32>
+  %o = ffn.node "MatMul"(%p, %vt) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %ot = ffn.node "Transpose"(%o) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x2x?x4xf32>) -> tensor<1x?x2x4xf32>
+  %out = ffn.node "Reshape"(%ot, %merge) opset 18 {} : (tensor<1x?x2x4xf32>, tensor<3xi64>) -> tensor<1x?x8xf32>
+  return %out : tensor<1x?x8xf32>
+}
+
+// -----
+
+// Near miss: the same input masking queries, not keys, is no key mask.
+// CHECK-LABEL: func @query_mask
+// CHECK-NOT: ffn.attention
+// CHECK: ffn.node "Softmax"
+func.func @query_mask(%q: tensor<1x?x8xf32>, %k: tensor<1x?x8xf32>, %v: tensor<1x?x8xf32>, %mask: tensor<1x?xi64>) -> tensor<1x?x8xf32> {
+  %split = arith.constant dense<[1, -1, 2, 4]> : tensor<4xi64>
+  %merge = arith.constant dense<[1, -1, 8]> : tensor<3xi64>
+  %scale = arith.constant dense<0.5> : tensor<f32>
+  %zero = arith.constant dense<0.0> : tensor<f32>
+  %low = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %q4 = ffn.node "Reshape"(%q, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %qt = ffn.node "Transpose"(%q4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %k4 = ffn.node "Reshape"(%k, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %kt = ffn.node "Transpose"(%k4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %kT = ffn.node "Transpose"(%kt) opset 18 {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x2x?x4xf32>) -> tensor<1x2x4x?xf32>
+  %v4 = ffn.node "Reshape"(%v, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %vt = ffn.node "Transpose"(%v4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %s = ffn.node "MatMul"(%qt, %kT) opset 18 {} : (tensor<1x2x?x4xf32>, tensor<1x2x4x?xf32>) -> tensor<1x2x?x?xf32>
+  %ss = ffn.node "Mul"(%s, %scale) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %keep = ffn.node "Cast"(%mask) opset 18 {to = 9 : i64} : (tensor<1x?xi64>) -> tensor<1x?xi1>
+  %axes = arith.constant dense<[1, 3]> : tensor<2xi64>
+  %keep4 = ffn.node "Unsqueeze"(%keep, %axes) opset 18 {} : (tensor<1x?xi1>, tensor<2xi64>) -> tensor<1x1x?x1xi1>
+  %bias = ffn.node "Where"(%keep4, %zero, %low) opset 18 {} : (tensor<1x1x?x1xi1>, tensor<f32>, tensor<f32>) -> tensor<1x1x?x1xf32>
+  %ls = ffn.node "Add"(%ss, %bias) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<1x1x?x1xf32>) -> tensor<1x2x?x?xf32>
+  %p = ffn.node "Softmax"(%ls) opset 18 {axis = -1 : i64} : (tensor<1x2x?x?xf32>) -> tensor<1x2x?x?xf32>
+  %o = ffn.node "MatMul"(%p, %vt) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %ot = ffn.node "Transpose"(%o) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x2x?x4xf32>) -> tensor<1x?x2x4xf32>
+  %out = ffn.node "Reshape"(%ot, %merge) opset 18 {} : (tensor<1x?x2x4xf32>, tensor<3xi64>) -> tensor<1x?x8xf32>
+  return %out : tensor<1x?x8xf32>
+}
+
+// -----
+
+// Near miss: a mask of the opposite sense (non-zero hides the key).
+// CHECK-LABEL: func @inverted_key_mask
+// CHECK-NOT: ffn.attention
+// CHECK: ffn.node "Softmax"
+func.func @inverted_key_mask(%q: tensor<1x?x8xf32>, %k: tensor<1x?x8xf32>, %v: tensor<1x?x8xf32>, %mask: tensor<1x?xi64>) -> tensor<1x?x8xf32> {
+  %split = arith.constant dense<[1, -1, 2, 4]> : tensor<4xi64>
+  %merge = arith.constant dense<[1, -1, 8]> : tensor<3xi64>
+  %scale = arith.constant dense<0.5> : tensor<f32>
+  %zero = arith.constant dense<0.0> : tensor<f32>
+  %low = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %q4 = ffn.node "Reshape"(%q, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %qt = ffn.node "Transpose"(%q4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %k4 = ffn.node "Reshape"(%k, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %kt = ffn.node "Transpose"(%k4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %kT = ffn.node "Transpose"(%kt) opset 18 {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x2x?x4xf32>) -> tensor<1x2x4x?xf32>
+  %v4 = ffn.node "Reshape"(%v, %split) opset 18 {} : (tensor<1x?x8xf32>, tensor<4xi64>) -> tensor<1x?x2x4xf32>
+  %vt = ffn.node "Transpose"(%v4) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x?x2x4xf32>) -> tensor<1x2x?x4xf32>
+  %s = ffn.node "MatMul"(%qt, %kT) opset 18 {} : (tensor<1x2x?x4xf32>, tensor<1x2x4x?xf32>) -> tensor<1x2x?x?xf32>
+  %ss = ffn.node "Mul"(%s, %scale) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %keep = ffn.node "Cast"(%mask) opset 18 {to = 9 : i64} : (tensor<1x?xi64>) -> tensor<1x?xi1>
+  %axes = arith.constant dense<[1, 2]> : tensor<2xi64>
+  %keep4 = ffn.node "Unsqueeze"(%keep, %axes) opset 18 {} : (tensor<1x?xi1>, tensor<2xi64>) -> tensor<1x1x1x?xi1>
+  %bias = ffn.node "Where"(%keep4, %low, %zero) opset 18 {} : (tensor<1x1x1x?xi1>, tensor<f32>, tensor<f32>) -> tensor<1x1x1x?xf32>
+  %ls = ffn.node "Add"(%ss, %bias) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<1x1x1x?xf32>) -> tensor<1x2x?x?xf32>
+  %p = ffn.node "Softmax"(%ls) opset 18 {axis = -1 : i64} : (tensor<1x2x?x?xf32>) -> tensor<1x2x?x?xf32>
+  %o = ffn.node "MatMul"(%p, %vt) opset 18 {} : (tensor<1x2x?x?xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %ot = ffn.node "Transpose"(%o) opset 18 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x2x?x4xf32>) -> tensor<1x?x2x4xf32>
+  %out = ffn.node "Reshape"(%ot, %merge) opset 18 {} : (tensor<1x?x2x4xf32>, tensor<3xi64>) -> tensor<1x?x8xf32>
+  return %out : tensor<1x?x8xf32>
+}
+
+// -----
+
 // Near miss: softmax over the query axis is not attention.
 // CHECK-LABEL: func @softmax_wrong_axis
 // CHECK-NOT: ffn.attention

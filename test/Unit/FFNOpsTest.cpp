@@ -94,7 +94,8 @@ TEST_F(FFNOpsTest, AttentionHeadDim) {
   Value kv = value({1, 4, 32});
   auto attention = AttentionOp::create(
       builder, builder.getUnknownLoc(), q.getType(), q, kv, kv,
-      /*positions=*/Value(), /*num_heads=*/4, /*num_kv_heads=*/2,
+      /*positions=*/Value(), /*key_mask=*/Value(), /*num_heads=*/4,
+      /*num_kv_heads=*/2,
       /*scale=*/llvm::APFloat(0.25f), /*causal=*/true);
   EXPECT_TRUE(succeeded(verify(attention)));
   EXPECT_EQ(attention.getHeadDim(), 16);

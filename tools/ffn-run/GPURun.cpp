@@ -158,36 +158,61 @@ int runCompiledModel(const Options &o) {
   if (ffnrt_max_context(model))
     return reportError("this model was compiled for generation (ffnc "
                        "--max-context); run it with --generate=N");
-  if (ffnrt_num_inputs(model) != 1 || ffnrt_num_outputs(model) < 1)
-    return reportError("ffn-run handles models with one input");
-  std::string inputName = ffnrt_input_name(model, 0);
-  if (o.inputs.size() != 1 || o.inputs[0].first != inputName)
-    return reportError("give the model's input as --input " + inputName +
-                       "=FILE.npy");
-  NpyArray idArray;
-  std::string error = readRows(o, o.inputs[0].second, idArray);
-  if (!error.empty())
-    return reportError("input '" + inputName + "': " + error);
-  if (isFloat(idArray.dtype))
-    return reportError("input '" + inputName + "' must hold integer token ids");
-  std::vector<int64_t> ids = idArray.toInts();
+  if (ffnrt_num_inputs(model) < 1 || ffnrt_num_outputs(model) < 1)
+    return reportError("the model needs at least one input and one output");
+  // One --input per model input, all integer arrays of one shape.
+  std::vector<std::string> names;
+  std::vector<std::vector<int64_t>> values;
+  std::vector<int64_t> inputShape;
+  for (int i = 0; i < ffnrt_num_inputs(model); ++i)
+    names.push_back(ffnrt_input_name(model, i));
+  std::string usage;
+  for (const std::string &name : names)
+    usage += " --input " + name + "=FILE.npy";
+  for (const auto &[name, path] : o.inputs)
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      return reportError("the model has no input '" + name + "'; give" +
+                         usage);
+  for (const std::string &name : names) {
+    auto given = std::find_if(o.inputs.begin(), o.inputs.end(),
+                              [&](const auto &in) { return in.first == name; });
+    if (given == o.inputs.end())
+      return reportError("input '" + name + "' is missing; give" + usage);
+    NpyArray array;
+    std::string error = readRows(o, given->second, array);
+    if (!error.empty())
+      return reportError("input '" + name + "': " + error);
+    if (isFloat(array.dtype))
+      return reportError("input '" + name + "' must hold integers");
+    if (values.empty())
+      inputShape = array.shape;
+    else if (array.shape != inputShape)
+      return reportError("input '" + name + "' has shape " +
+                         shapeString(array.shape) + ", input '" + names[0] +
+                         "' " + shapeString(inputShape) +
+                         ": every input must have the same shape");
+    values.push_back(array.toInts());
+  }
   std::printf("model: %s on %s (%s, %s, %d launches, %.1f MiB of weights)\n",
               o.model.c_str(), ffnrt_device_name(model), ffnrt_target(model),
               ffnrt_precision(model), ffnrt_num_launches(model),
               ffnrt_weight_bytes(model) / 1048576.0);
 
   // One run per row with --per-row, else one run; outputs are stacked.
-  int64_t rows = o.perRow && !idArray.shape.empty() ? idArray.shape[0] : 1;
-  int64_t perRun = ids.size() / std::max<int64_t>(rows, 1);
-  std::vector<int64_t> runShape = idArray.shape;
+  int64_t rows = o.perRow && !inputShape.empty() ? inputShape[0] : 1;
+  int64_t perRun = values[0].size() / std::max<int64_t>(rows, 1);
+  std::vector<int64_t> runShape = inputShape;
   if (o.perRow && !runShape.empty())
     runShape[0] = 1;
   std::vector<float> output;
   std::vector<int64_t> outShape;
   for (int64_t r = 0; r < rows; ++r) {
-    if (ffnrt_set_input(model, inputName.c_str(), FFNRT_I64, runShape.data(),
-                        runShape.size(), ids.data() + r * perRun) != FFNRT_OK ||
-        ffnrt_run(model) != FFNRT_OK)
+    for (size_t i = 0; i < names.size(); ++i)
+      if (ffnrt_set_input(model, names[i].c_str(), FFNRT_I64, runShape.data(),
+                          runShape.size(),
+                          values[i].data() + r * perRun) != FFNRT_OK)
+        return reportError(ffnrt_error());
+    if (ffnrt_run(model) != FFNRT_OK)
       return reportError(ffnrt_error());
     int64_t shape[8];
     int rank = 0;
@@ -210,7 +235,7 @@ int runCompiledModel(const Options &o) {
   NpyArray outArray(DType::F32, outShape);
   std::memcpy(outArray.bytes.data(), output.data(), outArray.bytes.size());
   Verdict verdict;
-  error = checkOutput(o, ffnrt_output_name(model, 0), outArray, verdict);
+  std::string error = checkOutput(o, ffnrt_output_name(model, 0), outArray, verdict);
   if (!error.empty())
     return reportError(error);
 
@@ -230,7 +255,7 @@ int runCompiledModel(const Options &o) {
     std::printf("=== Performance summary ===\n");
     std::printf("Input: %s %s = %lld tokens; warm-up %lld, iterations %lld, "
                 "%s\n",
-                inputName.c_str(), shapeString(runShape).c_str(),
+                names[0].c_str(), shapeString(runShape).c_str(),
                 static_cast<long long>(tokens),
                 static_cast<long long>(o.warmup),
                 static_cast<long long>(o.iterations),

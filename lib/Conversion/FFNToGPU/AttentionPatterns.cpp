@@ -46,9 +46,15 @@ struct AttentionLowering : GPUPattern<AttentionOp> {
       return refuse(op, "GPU attention supports head dims up to " +
                             std::to_string(kMaxHeadDim) + ", got " +
                             std::to_string(d));
+    // The kernel reads the mask as [batch, seq], a model input's layout.
+    if (op.getKeyMask() && PlanBuilder::hostData(op.getKeyMask()))
+      return refuse(op, "a key mask computed on the host is not supported on "
+                        "the GPU; it must be a model input");
     FailureOr<Value> positions =
-        b.positions(op.getPositions(), adaptor.getPositions());
-    if (failed(positions))
+        b.optionalIndices(op.getPositions(), adaptor.getPositions());
+    FailureOr<Value> keyMask =
+        b.optionalIndices(op.getKeyMask(), adaptor.getKeyMask());
+    if (failed(positions) || failed(keyMask))
       return failure();
     // Over a cache, each sequence's keys are a [context, width] block.
     Value kvRows =
@@ -56,14 +62,17 @@ struct AttentionLowering : GPUPattern<AttentionOp> {
             ? b.i32(cast<RankedTensorType>(op.getKey().getType()).getDimSize(1))
             : b.extent(plan::Sym::seq);
     Value out = b.alloc(*f);
+    bool keys = static_cast<bool>(op.getKeyMask());
     plan::Mask mask = op.getPositions() ? plan::Mask::cache
-                      : op.getCausal()  ? plan::Mask::causal
-                                        : plan::Mask::none;
+                      : op.getCausal()
+                          ? (keys ? plan::Mask::causal_keys : plan::Mask::causal)
+                          : (keys ? plan::Mask::keys : plan::Mask::none);
     b.launch("attention",
              {b.extent(plan::Sym::seq, 1, 0, 1, false), b.index(heads),
               b.extent(plan::Sym::batch, 1, 0, 1, false)},
              kAttentionThreads,
-             {qkv[0], qkv[1], qkv[2], out, *positions, b.extent(plan::Sym::seq),
+             {qkv[0], qkv[1], qkv[2], out, *positions, *keyMask,
+              b.extent(plan::Sym::seq),
               kvRows, b.i32(heads), b.i32(kvHeads), b.i32(d),
               b.f32(op.getScale().convertToDouble()),
               b.flags(plan::MaskAttr::get(op.getContext(), mask))});
@@ -94,7 +103,7 @@ struct CacheWriteLowering : GPUPattern<CacheWriteOp> {
       return refuse(op, "the cache must be a model state (ffn-kv-cache's "
                         "cache argument)");
     FailureOr<Value> positions =
-        b.positions(op.getPositions(), adaptor.getPositions());
+        b.optionalIndices(op.getPositions(), adaptor.getPositions());
     if (failed(positions))
       return failure();
     auto [width, buffer] = *value;

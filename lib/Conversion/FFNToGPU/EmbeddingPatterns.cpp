@@ -70,7 +70,7 @@ struct RoPELowering : DeviceOpPattern<RoPEOp> {
     if (failed(cos) || failed(sin))
       return failure();
     FailureOr<Value> positions =
-        b.positions(op.getPositions(), adaptor.getPositions());
+        b.optionalIndices(op.getPositions(), adaptor.getPositions());
     if (failed(positions))
       return failure();
     b.launch("rope", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 128,

@@ -113,10 +113,12 @@ LogicalResult ConvertFFNToGPUPass::checkOptions(ModuleOp module) {
   return success();
 }
 
-/// The model's token ids become ffnrt.input 0; @main becomes @ffn_plan,
-/// whose outputs are ffnrt.output ops written by its launches. A generation
-/// step (ffn-kv-cache) also takes position_ids, ffnrt.input 1, and its KV
-/// caches, which become ffnrt.state buffers written in place.
+/// The model's inputs (token ids first, then attention_mask, token_type_ids
+/// and the like, all int64 [batch, seq]) become ffnrt.input ops; @main
+/// becomes @ffn_plan, whose outputs are ffnrt.output ops written by its
+/// launches. A generation step (ffn-kv-cache) takes token ids and
+/// position_ids, then its KV caches, which become ffnrt.state buffers
+/// written in place.
 LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
                                                     GPULoweringState &state) {
   auto nameOf = [](DictionaryAttr attrs, std::string fallback) {
@@ -126,13 +128,12 @@ LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
     return fallback;
   };
   auto context = func->getAttrOfType<IntegerAttr>(kMaxContextAttr);
-  if (func.getNumArguments() != 1 && !context)
-    return func.emitError("GPU lowering supports models with one input "
-                          "(token ids)");
+  if (func.getNumArguments() == 0)
+    return func.emitError("GPU lowering needs a model input (token ids)");
   auto input = dyn_cast<RankedTensorType>(func.getArgument(0).getType());
   if (!input || input.getRank() != 2 || !input.getElementType().isInteger(64))
-    return func.emitError("GPU lowering expects one int64 input of [batch, "
-                          "seq] token ids");
+    return func.emitError("GPU lowering expects the first input to be int64 "
+                          "[batch, seq] token ids");
   for (int64_t k : {0, 1})
     if (!input.isDynamicDim(k) && input.getDimSize(k) != 1)
       return func.emitError("static input extents other than 1 are not "
@@ -168,17 +169,18 @@ LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
   };
   auto i64Buffer =
       MemRefType::get({ShapedType::kDynamic}, builder.getI64Type());
+  unsigned inputs = context ? 2 : func.getNumArguments();
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     BlockArgument arg = func.getArgument(i);
     std::string name =
         nameOf(func.getArgAttrDict(i), "arg" + std::to_string(i));
-    if (i < 2) {
+    if (i < inputs) {
       if (arg.getType() != input)
-        return func.emitError() << "position_ids must have the token ids' "
-                                   "type, got "
-                                << arg.getType();
+        return func.emitError()
+               << "input '" << name << "' must have the token ids' type "
+               << input << " on the GPU, got " << arg.getType();
       // Positions must stay inside the caches and tables.
-      int64_t limit = i == 1 ? context.getInt() : 0;
+      int64_t limit = context && i == 1 ? context.getInt() : 0;
       bind(arg, plan::InputOp::create(
                     builder, loc, i64Buffer, builder.getI64IntegerAttr(i),
                     builder.getStringAttr(name), builder.getArrayAttr(dims),
@@ -191,7 +193,7 @@ LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
     bind(arg,
          plan::StateOp::create(
              builder, loc, MemRefType::get({ShapedType::kDynamic}, state.act),
-             builder.getI64IntegerAttr(i - 2),
+             builder.getI64IntegerAttr(i - inputs),
              builder.getI64IntegerAttr(bytes)));
   }
   if (context)

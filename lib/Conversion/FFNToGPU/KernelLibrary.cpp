@@ -48,7 +48,8 @@ std::string enumPrelude() {
                          [](BinaryKind e) { return stringifyBinaryKind(e); },
                          {BinaryKind::sub, BinaryKind::mul, BinaryKind::div});
   appendEnum<Mask>(s, "mask", [](Mask e) { return stringifyMask(e); },
-                   {Mask::causal, Mask::cache});
+                   {Mask::causal, Mask::cache, Mask::keys,
+                    Mask::causal_keys});
   return s;
 }
 /// @mma(a, b, c): one mma.sync m16n8k16 of 16-bit fragments into f32, for

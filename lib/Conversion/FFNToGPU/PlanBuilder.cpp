@@ -206,7 +206,8 @@ void mlir::ffn::launchNorm(PlanBuilder &b, Value x, Value weight, Value bias,
             b.flags(plan::NormModeAttr::get(ctx, mode))});
 }
 
-FailureOr<Value> PlanBuilder::positions(Value original, Value converted) {
+FailureOr<Value> PlanBuilder::optionalIndices(Value original,
+                                               Value converted) {
   Type i64 = rewriter.getI64Type();
   if (!original)
     return allocElements(1, i64);

@@ -66,10 +66,10 @@ public:
     return original ? operand(original, converted) : FailureOr<Value>(Value());
   }
 
-  /// The positions buffer (int64) of an op that reads a cache or a table
-  /// by position, or, when the op has none, a placeholder that its kernel
-  /// does not read.
-  FailureOr<Value> positions(Value original, Value converted);
+  /// An optional int64 operand (positions into a cache or table, a key
+  /// mask), or, when the op has none, a placeholder that its kernel does
+  /// not read.
+  FailureOr<Value> optionalIndices(Value original, Value converted);
 
   /// Rows of an operand as the kernels count them: tokens for device
   /// values, the sequence for tables, the leading extent for constants.

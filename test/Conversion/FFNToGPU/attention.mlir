@@ -5,9 +5,10 @@
 // CHECK-LABEL: func.func @ffn_plan()
 // CHECK: %[[Q:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: %[[K:.*]] = ffnrt.alloc {bytes = 262144 : i64}
-// Without a cache, positions are a placeholder the kernel does not read
-// and each sequence has seq keys.
+// Without a cache, positions are a placeholder the kernel does not read,
+// as is the key mask without one, and each sequence has seq keys.
 // CHECK: %[[NOPOS:.*]] = ffnrt.alloc {bytes = 8 : i64} : memref<?xi64>
+// CHECK: %[[NOMASK:.*]] = ffnrt.alloc {bytes = 8 : i64} : memref<?xi64>
 // CHECK: %[[KVROWS:.*]] = ffnrt.extent seq : i32
 // CHECK: %[[O:.*]] = ffnrt.alloc {bytes = 524288 : i64}
 // CHECK: %[[SEQ:.*]] = ffnrt.extent seq : i32
@@ -20,7 +21,7 @@
 // CHECK: %[[GY:.*]] = arith.constant 4 : index
 // CHECK: %[[GZ:.*]] = ffnrt.extent batch : index
 // CHECK: %[[WARP:.*]] = arith.constant 256 : index
-// CHECK: gpu.launch_func  @ffn_kernels::@attention blocks in (%[[GX]], %[[GY]], %[[GZ]]) threads in (%[[WARP]], %{{.*}}, %{{.*}})  args(%[[Q]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[O]] : memref<?xbf16>, %[[NOPOS]] : memref<?xi64>, %[[SEQ]] : i32, %[[KVROWS]] : i32, %[[HEADS]] : i32, %[[KV]] : i32, %[[D]] : i32, %[[SCALE]] : f32, %[[CAUSAL]] : i32)
+// CHECK: gpu.launch_func  @ffn_kernels::@attention blocks in (%[[GX]], %[[GY]], %[[GZ]]) threads in (%[[WARP]], %{{.*}}, %{{.*}})  args(%[[Q]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %[[O]] : memref<?xbf16>, %[[NOPOS]] : memref<?xi64>, %[[NOMASK]] : memref<?xi64>, %[[SEQ]] : i32, %[[KVROWS]] : i32, %[[HEADS]] : i32, %[[KV]] : i32, %[[D]] : i32, %[[SCALE]] : f32, %[[CAUSAL]] : i32)
 // CHECK: ffnrt.flags #ffnrt.mask<none>
 // CHECK: gpu.launch_func  @ffn_kernels::@attention
 func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32>) {
@@ -30,6 +31,30 @@ func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32
   %k = ffn.embedding %tk[%ids] : tensor<100x32xf32>, tensor<?x?xi64> -> tensor<?x?x32xf32>
   %0 = ffn.attention %q, %k, %k heads(4, 2) scale 0.25 causal : tensor<?x?x64xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>
   %1 = ffn.attention %q, %k, %k heads(4, 2) scale 0.25 : tensor<?x?x64xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>
+  return %0, %1 : tensor<?x?x64xf32>, tensor<?x?x64xf32>
+}
+
+// -----
+
+// A padding mask (BERT's attention_mask) is model input 1, read by the
+// kernel as [batch, seq] under #ffnrt.mask<keys>, or <causal_keys> with a
+// causal mask; token_type_ids is input 2, its ids limited to its table.
+// CHECK-LABEL: func.func @ffn_plan()
+// CHECK: %[[IDS:.*]] = ffnrt.input 0 "input_ids" {dims = ["batch", "seq"], value_limit = 100 : i64}
+// CHECK: %[[MASK:.*]] = ffnrt.input 1 "attention_mask" {dims = ["batch", "seq"]}
+// CHECK: %[[TYPES:.*]] = ffnrt.input 2 "token_type_ids" {dims = ["batch", "seq"], value_limit = 2 : i64}
+// CHECK: gpu.launch_func @ffn_kernels::@embed {{.*}} args(%{{.*}} : memref<?xbf16>, %[[TYPES]] : memref<?xi64>
+// CHECK: %[[KEYS:.*]] = ffnrt.flags #ffnrt.mask<keys>
+// CHECK: gpu.launch_func @ffn_kernels::@attention {{.*}} args({{.*}}, %{{.*}} : memref<?xi64>, %[[MASK]] : memref<?xi64>, {{.*}}, %[[KEYS]] : i32)
+// CHECK: %[[CKEYS:.*]] = ffnrt.flags #ffnrt.mask<causal_keys>
+// CHECK: gpu.launch_func @ffn_kernels::@attention {{.*}} args({{.*}}, %{{.*}} : memref<?xi64>, %[[MASK]] : memref<?xi64>, {{.*}}, %[[CKEYS]] : i32)
+func.func @main(%ids: tensor<?x?xi64> {ffn.name = "input_ids"}, %mask: tensor<?x?xi64> {ffn.name = "attention_mask"}, %types: tensor<?x?xi64> {ffn.name = "token_type_ids"}) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32>) {
+  %tq = arith.constant dense<1.0> : tensor<100x64xf32>
+  %tt = arith.constant dense<0.5> : tensor<2x64xf32>
+  %q = ffn.embedding %tq[%ids] : tensor<100x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>
+  %t = ffn.embedding %tt[%types] : tensor<2x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>
+  %0 = ffn.attention %q, %t, %t key_mask(%mask : tensor<?x?xi64>) heads(4, 4) scale 0.25 : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32>
+  %1 = ffn.attention %q, %t, %t key_mask(%mask : tensor<?x?xi64>) heads(4, 4) scale 0.25 causal : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32>
   return %0, %1 : tensor<?x?x64xf32>, tensor<?x?x64xf32>
 }
 
@@ -50,7 +75,7 @@ func.func @main(%ids: tensor<?x?xi64>) -> (tensor<?x?x64xf32>, tensor<?x?x64xf32
 // CHECK: gpu.launch_func @ffn_kernels::@cache_write {{.*}} args(%{{.*}} : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %[[POS]] : memref<?xi64>,
 // CHECK: %[[ROWS:.*]] = arith.constant 16 : i32
 // CHECK: %[[CACHE:.*]] = ffnrt.flags #ffnrt.mask<cache>
-// CHECK: gpu.launch_func @ffn_kernels::@attention {{.*}} args(%{{.*}} : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[POS]] : memref<?xi64>, %{{.*}} : i32, %[[ROWS]] : i32, {{.*}}, %[[CACHE]] : i32)
+// CHECK: gpu.launch_func @ffn_kernels::@attention {{.*}} args(%{{.*}} : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[POS]] : memref<?xi64>, %{{.*}} : memref<?xi64>, %{{.*}} : i32, %[[ROWS]] : i32, {{.*}}, %[[CACHE]] : i32)
 // CHECK: ffnrt.output 0 "logits"
 // CHECK-NOT: ffnrt.output 1
 func.func @main(%ids: tensor<1x?xi64> {ffn.name = "input_ids"}, %pos: tensor<1x?xi64> {ffn.name = "position_ids"}, %kc: tensor<1x16x32xf32> {ffn.name = "cache.0.key"}, %vc: tensor<1x16x32xf32> {ffn.name = "cache.0.value"}) -> (tensor<1x?x64xf32> {ffn.name = "logits"}, tensor<1x16x32xf32>, tensor<1x16x32xf32>) attributes {ffn.max_context = 16 : i64} {

@@ -53,8 +53,8 @@ func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x?xi64> {
 
 // -----
 
-// expected-error @below {{GPU lowering supports models with one input (token ids)}}
-func.func @main(%ids: tensor<?x?xi64>, %mask: tensor<?x?xi64>) -> tensor<?x?x64xf32> {
+// expected-error @below {{input 'arg1' must have the token ids' type 'tensor<?x?xi64>' on the GPU, got 'tensor<?x?xf32>'}}
+func.func @main(%ids: tensor<?x?xi64>, %mask: tensor<?x?xf32>) -> tensor<?x?x64xf32> {
   %table = arith.constant dense<1.0> : tensor<100x64xf32>
   %x = ffn.embedding %table[%ids] : tensor<100x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>
   return %x : tensor<?x?x64xf32>
@@ -71,7 +71,7 @@ func.func @main(%ids: tensor<2x?xi64>) -> tensor<2x?x64xf32> {
 
 // -----
 
-// expected-error @below {{GPU lowering expects one int64 input of [batch, seq] token ids}}
+// expected-error @below {{GPU lowering expects the first input to be int64 [batch, seq] token ids}}
 func.func @main(%x: tensor<?x?x64xf32>) -> tensor<?x?x64xf32> {
   return %x : tensor<?x?x64xf32>
 }
@@ -172,4 +172,23 @@ func.func @main(%ids: tensor<?x?xi64>) -> tensor<?x?x64xf32> {
   // expected-error @below {{an operand computed from the sequence length is not a fixed table read by position (its values at seq 1 are not the first rows of the longest sequence's); it cannot run on the GPU}}
   %y = ffn.node "Mul"(%x, %f) opset 18 {} : (tensor<?x?x64xf32>, tensor<1x?x1xf32>) -> tensor<?x?x64xf32>
   return %y : tensor<?x?x64xf32>
+}
+
+// -----
+
+// expected-error @below {{GPU lowering needs a model input (token ids)}}
+func.func @main() -> tensor<2x64xf32> {
+  %x = arith.constant dense<1.0> : tensor<2x64xf32>
+  return %x : tensor<2x64xf32>
+}
+
+// -----
+
+func.func @main(%ids: tensor<1x?xi64>) -> tensor<1x?x64xf32> {
+  %table = arith.constant dense<1.0> : tensor<100x64xf32>
+  %mask = arith.constant dense<1> : tensor<1x4xi64>
+  %x = ffn.embedding %table[%ids] : tensor<100x64xf32>, tensor<1x?xi64> -> tensor<1x?x64xf32>
+  // expected-error @below {{a key mask computed on the host is not supported on the GPU; it must be a model input}}
+  %0 = ffn.attention %x, %x, %x key_mask(%mask : tensor<1x4xi64>) heads(4, 4) scale 0.25 : tensor<1x?x64xf32>, tensor<1x?x64xf32>, tensor<1x?x64xf32>
+  return %0 : tensor<1x?x64xf32>
 }

@@ -4,7 +4,9 @@
 // second only when d > 128, a uniform branch). kvHeads divides heads (GQA).
 // k and v hold kvRows rows per sequence: seq, or a cache's context when the
 // mask is cache, and then query t sees rows up to positions[t] (positions is
-// not read otherwise). Warp w of the CTA takes keys w, w + warps, ...; warp
+// not read otherwise). With the keys masks, key j of sequence b is skipped
+// where keyMask[b * kvRows + j] is 0 (keyMask is not read otherwise); a
+// query that sees no key writes zeros. Warp w of the CTA takes keys w, w + warps, ...; warp
 // 0 merges their partial softmaxes through shared memory: 16 floats of
 // (max, sum) pairs, then 256 per warp of partial outputs, dim-major within
 // the warp.
@@ -125,7 +127,7 @@ func.func private @merge_half(%part: memref<2064xf32, #gpu.address_space<workgro
 // %mask is a #ffnrt.mask.
 gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
                     %out: memref<?x!act>, %positions: memref<?xi64>,
-                    %seq32: i32, %kvRows32: i32, %h32: i32, %hkv32: i32,
+                    %keyMask: memref<?xi64>, %seq32: i32, %kvRows32: i32, %h32: i32, %hkv32: i32,
                     %d32: i32, %scale: f32, %mask: i32)
     workgroup(%part: memref<2064xf32, #gpu.address_space<workgroup>>) kernel {
   %c0 = arith.constant 0 : index
@@ -169,7 +171,13 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   %q1 = arith.mulf %qu1, %sv : vector<4xf32>
   %causalMask = func.call @mask_causal() : () -> i32
   %cacheMask = func.call @mask_cache() : () -> i32
-  %isCausal = arith.cmpi eq, %mask, %causalMask : i32
+  %keysMask = func.call @mask_keys() : () -> i32
+  %causalKeysMask = func.call @mask_causal_keys() : () -> i32
+  %isCausalOnly = arith.cmpi eq, %mask, %causalMask : i32
+  %isCausalKeys = arith.cmpi eq, %mask, %causalKeysMask : i32
+  %isKeysOnly = arith.cmpi eq, %mask, %keysMask : i32
+  %isCausal = arith.ori %isCausalOnly, %isCausalKeys : i1
+  %hasKeys = arith.ori %isKeysOnly, %isCausalKeys : i1
   %isCache = arith.cmpi eq, %mask, %cacheMask : i32
   %s1 = arith.addi %s, %c1 : index
   %plainEnd = arith.select %isCausal, %s1, %seq : index
@@ -184,36 +192,52 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   %r:4 = scf.for %key = %warp to %end step %warps
       iter_args(%m = %ninf, %l = %zero, %a0 = %zeros, %a1 = %zeros)
       -> (f32, f32, vector<4xf32>, vector<4xf32>) {
-    %ko = arith.muli %key, %kvStride : index
-    %kr = arith.addi %kvBase, %ko : index
-    %k0 = func.call @ld_half(%k, %kr, %lane, %c0, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
-    %p0 = func.call @dot_half(%q0, %k0) : (vector<4xf32>, vector<4xf32>) -> f32
-    %p1 = scf.if %wide -> f32 {
-      %k1 = func.call @ld_half(%k, %kr, %lane, %c1, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
-      %dp = func.call @dot_half(%q1, %k1) : (vector<4xf32>, vector<4xf32>) -> f32
-      %sum = arith.addf %p0, %dp : f32
-      scf.yield %sum : f32
+    // The same key for the whole warp: a uniform branch.
+    %keep = scf.if %hasKeys -> i1 {
+      %mi = arith.addi %bkv, %key : index
+      %m64 = memref.load %keyMask[%mi] : memref<?xi64>
+      %c0i64 = arith.constant 0 : i64
+      %nz = arith.cmpi ne, %m64, %c0i64 : i64
+      scf.yield %nz : i1
     } else {
-      scf.yield %p0 : f32
+      %true = arith.constant true
+      scf.yield %true : i1
     }
-    %score = func.call @warp_sum(%p1) : (f32) -> f32
-    %mn = arith.maximumf %m, %score : f32
-    %dm = arith.subf %m, %mn : f32
-    %corr = math.exp %dm : f32
-    %ds = arith.subf %score, %mn : f32
-    %p = math.exp %ds : f32
-    %lc = arith.mulf %l, %corr : f32
-    %ln = arith.addf %lc, %p : f32
-    %v0 = func.call @ld_half(%v, %kr, %lane, %c0, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
-    %n0 = func.call @axpy_half(%p, %v0, %a0, %corr) : (f32, vector<4xf32>, vector<4xf32>, f32) -> vector<4xf32>
-    %n1 = scf.if %wide -> vector<4xf32> {
-      %v1 = func.call @ld_half(%v, %kr, %lane, %c1, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
-      %x = func.call @axpy_half(%p, %v1, %a1, %corr) : (f32, vector<4xf32>, vector<4xf32>, f32) -> vector<4xf32>
-      scf.yield %x : vector<4xf32>
+    %step:4 = scf.if %keep -> (f32, f32, vector<4xf32>, vector<4xf32>) {
+      %ko = arith.muli %key, %kvStride : index
+      %kr = arith.addi %kvBase, %ko : index
+      %k0 = func.call @ld_half(%k, %kr, %lane, %c0, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+      %p0 = func.call @dot_half(%q0, %k0) : (vector<4xf32>, vector<4xf32>) -> f32
+      %p1 = scf.if %wide -> f32 {
+        %k1 = func.call @ld_half(%k, %kr, %lane, %c1, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+        %dp = func.call @dot_half(%q1, %k1) : (vector<4xf32>, vector<4xf32>) -> f32
+        %sum = arith.addf %p0, %dp : f32
+        scf.yield %sum : f32
+      } else {
+        scf.yield %p0 : f32
+      }
+      %score = func.call @warp_sum(%p1) : (f32) -> f32
+      %mn = arith.maximumf %m, %score : f32
+      %dm = arith.subf %m, %mn : f32
+      %corr = math.exp %dm : f32
+      %ds = arith.subf %score, %mn : f32
+      %p = math.exp %ds : f32
+      %lc = arith.mulf %l, %corr : f32
+      %ln = arith.addf %lc, %p : f32
+      %v0 = func.call @ld_half(%v, %kr, %lane, %c0, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+      %n0 = func.call @axpy_half(%p, %v0, %a0, %corr) : (f32, vector<4xf32>, vector<4xf32>, f32) -> vector<4xf32>
+      %n1 = scf.if %wide -> vector<4xf32> {
+        %v1 = func.call @ld_half(%v, %kr, %lane, %c1, %d) : (memref<?x!act>, index, index, index, index) -> vector<4xf32>
+        %x = func.call @axpy_half(%p, %v1, %a1, %corr) : (f32, vector<4xf32>, vector<4xf32>, f32) -> vector<4xf32>
+        scf.yield %x : vector<4xf32>
+      } else {
+        scf.yield %a1 : vector<4xf32>
+      }
+      scf.yield %mn, %ln, %n0, %n1 : f32, f32, vector<4xf32>, vector<4xf32>
     } else {
-      scf.yield %a1 : vector<4xf32>
+      scf.yield %m, %l, %a0, %a1 : f32, f32, vector<4xf32>, vector<4xf32>
     }
-    scf.yield %mn, %ln, %n0, %n1 : f32, f32, vector<4xf32>, vector<4xf32>
+    scf.yield %step#0, %step#1, %step#2, %step#3 : f32, f32, vector<4xf32>, vector<4xf32>
   }
   // Each warp's (max, sum) and partial outputs, then warp 0 merges them.
   %isLane0 = arith.cmpi eq, %lane, %c0 : index
@@ -253,9 +277,13 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
       }
       scf.yield %ln, %n0, %n1 : f32, vector<4xf32>, vector<4xf32>
     }
+    // No key seen (every key masked): the sum is 0 or NaN, the output zeros.
+    %seen = arith.cmpf ogt, %t#0, %zero : f32
     %lv = vector.broadcast %t#0 : f32 to vector<4xf32>
-    %o0 = arith.divf %t#1, %lv : vector<4xf32>
-    %o1 = arith.divf %t#2, %lv : vector<4xf32>
+    %q0d = arith.divf %t#1, %lv : vector<4xf32>
+    %q1d = arith.divf %t#2, %lv : vector<4xf32>
+    %o0 = arith.select %seen, %q0d, %zeros : vector<4xf32>
+    %o1 = arith.select %seen, %q1d, %zeros : vector<4xf32>
     func.call @st_half(%out, %qrow, %lane, %c0, %d, %o0) : (memref<?x!act>, index, index, index, index, vector<4xf32>) -> ()
     func.call @st_half(%out, %qrow, %lane, %c1, %d, %o1) : (memref<?x!act>, index, index, index, index, vector<4xf32>) -> ()
   }

@@ -307,6 +307,16 @@ LogicalResult AttentionOp::verify() {
     return emitOpError(
         "query, key and value must have the same sequence length");
   }
+  if (Value mask = getKeyMask()) {
+    if (getPositions())
+      return emitOpError("a key mask over a cache (with positions) is not "
+                         "supported");
+    RankedTensorType m = tensorType(mask);
+    if (m.getRank() != 2 || !dimsAgree(m.getDimSize(0), k.getDimSize(0)) ||
+        !dimsAgree(m.getDimSize(1), k.getDimSize(1)))
+      return emitOpError() << "key_mask must be [batch, seq] of the keys, got "
+                           << m;
+  }
   if (k != v)
     return emitOpError() << "key type " << k << " differs from value type "
                          << v;

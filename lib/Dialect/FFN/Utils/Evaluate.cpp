@@ -264,12 +264,14 @@ Tensor mlp(OpTy op, const Tensor &z,
 
 /// Attention of `q` over `k` and `v`, whose rows per batch are `keys`.
 /// Query (b, i) sees the first `visible(b, i)` keys of its sequence, and no
-/// more than keyRows(b) are ever visible in batch b.
+/// more than keyRows(b) are ever visible in batch b; with `keyMask`
+/// ([batch, keys]), only those whose mask is non-zero. A query that sees no
+/// key yields zeros.
 Tensor attention(AttentionOp op, const Tensor &q, const Tensor &k,
                  const Tensor &v, int64_t keys,
                  llvm::function_ref<int64_t(int64_t b)> keyRows,
                  llvm::function_ref<int64_t(int64_t b, int64_t i)> visible,
-                 GemmFn gemm) {
+                 const Tensor *keyMask, GemmFn gemm) {
   int64_t batch = q.dim(0), seq = q.dim(1);
   int64_t heads = op.getNumHeads(), kvHeads = op.getNumKvHeads();
   int64_t d = q.dim(2) / heads, group = heads / kvHeads;
@@ -288,17 +290,23 @@ Tensor attention(AttentionOp op, const Tensor &q, const Tensor &k,
       float *oh = out.f().data() + b * seq * qStride + h * d;
       gemm(false, true, seq, rows, d, scale, qh, qStride, kh, kvStride, 0.0f,
            scores.data(), rows);
+      auto kept = [&](int64_t j) {
+        return !keyMask || keyMask->getInt(b * keys + j) != 0;
+      };
       for (int64_t i = 0; i < seq; ++i) {
         float *row = scores.data() + i * rows;
         int64_t seen = visible(b, i);
         double maxValue = -std::numeric_limits<double>::infinity();
         for (int64_t j = 0; j < seen; ++j)
-          maxValue = std::max<double>(maxValue, row[j]);
+          if (kept(j))
+            maxValue = std::max<double>(maxValue, row[j]);
         double sum = 0;
         for (int64_t j = 0; j < seen; ++j)
-          sum += std::exp(row[j] - maxValue);
+          if (kept(j))
+            sum += std::exp(row[j] - maxValue);
         for (int64_t j = 0; j < rows; ++j)
-          row[j] = j < seen ? std::exp(row[j] - maxValue) / sum : 0.0f;
+          row[j] = j < seen && kept(j) ? std::exp(row[j] - maxValue) / sum
+                                       : 0.0f;
       }
       gemm(false, false, seq, d, rows, 1.0f, scores.data(), rows, vh, kvStride,
            0.0f, oh, qStride);
@@ -327,7 +335,8 @@ llvm::Expected<Tensor> cachedAttention(AttentionOp op, const Tensor &q,
           last = std::max(last, position(b, i));
         return last + 1;
       },
-      [&](int64_t b, int64_t i) { return position(b, i) + 1; }, gemm);
+      [&](int64_t b, int64_t i) { return position(b, i) + 1; },
+      /*keyMask=*/nullptr, gemm);
 }
 
 /// The cache with row positions[b, s] of sequence b replaced by value[b, s].
@@ -572,10 +581,20 @@ mlir::ffn::ref::evaluateOp(Operation *op,
           return finish(std::move(*out));
         }
         int64_t seq = q.dim(1);
+        const Tensor *keyMask = nullptr;
+        if (Value mask = op.getKeyMask()) {
+          keyMask = get(mask);
+          if (keyMask->rank() != 2 || keyMask->dim(0) != q.dim(0) ||
+              keyMask->dim(1) != seq)
+            return makeError("ffn.attention: key_mask " +
+                             keyMask->shapeString() + " does not match " +
+                             q.shapeString() + "'s batch and sequence");
+        }
         bool causal = op.getCausal();
         return finish(attention(
             op, q, k, v, seq, [&](int64_t) { return seq; },
-            [&](int64_t, int64_t i) { return causal ? i + 1 : seq; }, gemm));
+            [&](int64_t, int64_t i) { return causal ? i + 1 : seq; }, keyMask,
+            gemm));
       })
       .Case([&](CacheWriteOp op) -> llvm::Expected<std::vector<Tensor>> {
         auto out = cacheWrite(*get(op.getValue()), *get(op.getCache()),

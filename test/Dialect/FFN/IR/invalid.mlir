@@ -556,6 +556,22 @@ func.func @cache_write_element(%k: tensor<1x?x32xbf16>, %c: tensor<1x16x32xf32>,
 
 // -----
 
+func.func @key_mask_shape(%q: tensor<2x4x64xf32>, %k: tensor<2x4x64xf32>, %m: tensor<2x5xi64>) {
+  // expected-error @+1 {{'ffn.attention' op key_mask must be [batch, seq] of the keys, got 'tensor<2x5xi64>'}}
+  %0 = ffn.attention %q, %k, %k key_mask(%m : tensor<2x5xi64>) heads(4, 4) scale 0.25 : tensor<2x4x64xf32>, tensor<2x4x64xf32>, tensor<2x4x64xf32>
+  return
+}
+
+// -----
+
+func.func @key_mask_over_cache(%q: tensor<1x?x64xf32>, %c: tensor<1x16x32xf32>, %p: tensor<1x?xi64>, %m: tensor<1x16xi64>) {
+  // expected-error @+1 {{'ffn.attention' op a key mask over a cache (with positions) is not supported}}
+  %0 = ffn.attention %q, %c, %c positions(%p : tensor<1x?xi64>) key_mask(%m : tensor<1x16xi64>) heads(4, 2) scale 0.25 causal : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
+  return
+}
+
+// -----
+
 func.func @cache_write_width(%k: tensor<1x?x64xf32>, %c: tensor<1x16x32xf32>, %p: tensor<1x?xi64>) {
   // expected-error @+1 {{'ffn.cache_write' op value 'tensor<1x?x64xf32>' does not match the batch and width of the cache 'tensor<1x16x32xf32>'}}
   %0 = ffn.cache_write %k into %c at %p : tensor<1x?x64xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>

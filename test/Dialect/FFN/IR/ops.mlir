@@ -60,6 +60,13 @@ func.func @attention(%q: tensor<1x?x64xf32>, %k: tensor<1x?x32xf32>, %v: tensor<
   return %1, %2 : tensor<1x?x64xf32>, tensor<1x?x64xf32>
 }
 
+// CHECK-LABEL: func @attention_key_mask
+func.func @attention_key_mask(%q: tensor<?x?x64xf32>, %mask: tensor<?x?xi64>) -> tensor<?x?x64xf32> {
+  // CHECK: ffn.attention %{{.*}}, %{{.*}}, %{{.*}} key_mask(%{{.*}} : tensor<?x?xi64>) heads(4, 4) scale 2.500000e-01 : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32>
+  %0 = ffn.attention %q, %q, %q key_mask(%mask : tensor<?x?xi64>) heads(4, 4) scale 0.25 : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32>
+  return %0 : tensor<?x?x64xf32>
+}
+
 // CHECK-LABEL: func @embedding
 func.func @embedding(%table: tensor<512x64xf32>, %ids: tensor<?x?xi64>) -> tensor<?x?x64xf32> {
   // CHECK: ffn.embedding %{{.*}}[%{{.*}}] : tensor<512x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>

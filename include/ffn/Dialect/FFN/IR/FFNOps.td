@@ -193,7 +193,8 @@ def FFN_ActivationOp : FFN_Op<"activation", [Pure, AllTypesMatch<["input", "outp
 // Attention
 //===----------------------------------------------------------------------===//
 
-def FFN_AttentionOp : FFN_Op<"attention", [Pure, AllTypesMatch<["query", "output"]>]> {
+def FFN_AttentionOp : FFN_Op<"attention",
+    [Pure, AttrSizedOperandSegments, AllTypesMatch<["query", "output"]>]> {
   let summary = "Multi-head scaled dot-product attention with grouped KV heads";
   let description = [{
     `query` is `[batch, seq, num_heads · head_dim]`, `key` and `value` are
@@ -201,6 +202,11 @@ def FFN_AttentionOp : FFN_Op<"attention", [Pure, AllTypesMatch<["query", "output
     head `h / (num_heads / num_kv_heads)` (grouped-query attention). Scores
     are `scale · q·kᵀ`, masked to `j ≤ i` when `causal` is set, then
     softmax-normalized. The output has the layout of `query`.
+
+    With `key_mask` (`[batch, seq]` of integers, a padding mask such as
+    BERT's `attention_mask`), key `j` of sequence `b` is attended only where
+    `key_mask[b, j]` is non-zero. A query that sees no key at all yields
+    zeros.
 
     With `positions` (`[batch, seq]`, from `ffn-kv-cache`), `key` and
     `value` are caches `[batch, context, num_kv_heads · head_dim]` that
@@ -213,11 +219,15 @@ def FFN_AttentionOp : FFN_Op<"attention", [Pure, AllTypesMatch<["query", "output
     %c = ffn.attention %q, %kc, %vc positions(%pos : tensor<1x?xi64>)
         heads(4, 2) scale 2.500000e-01 causal
         : tensor<1x?x64xf32>, tensor<1x64x32xf32>, tensor<1x64x32xf32>
+    %m = ffn.attention %q, %k, %v key_mask(%mask : tensor<?x?xi64>)
+        heads(4, 4) scale 2.500000e-01
+        : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32>
     ```
   }];
   let arguments = (ins FFN_FloatTensor:$query, FFN_FloatTensor:$key,
                        FFN_FloatTensor:$value,
                        Optional<FFN_IndexTensor>:$positions,
+                       Optional<FFN_IndexTensor>:$key_mask,
                        ConfinedAttr<I64Attr, [IntPositive]>:$num_heads,
                        ConfinedAttr<I64Attr, [IntPositive]>:$num_kv_heads,
                        F32Attr:$scale, UnitAttr:$causal);
@@ -225,6 +235,7 @@ def FFN_AttentionOp : FFN_Op<"attention", [Pure, AllTypesMatch<["query", "output
   let assemblyFormat = [{
     $query `,` $key `,` $value
     (`positions` `(` $positions^ `:` type($positions) `)`)?
+    (`key_mask` `(` $key_mask^ `:` type($key_mask) `)`)?
     `heads` `(` $num_heads `,` $num_kv_heads `)`
     `scale` $scale (`causal` $causal^)? attr-dict
     `:` type($query) `,` type($key) `,` type($value)

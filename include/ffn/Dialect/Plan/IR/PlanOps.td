@@ -123,7 +123,10 @@ def Plan_Mask : I32EnumAttr<"Mask", "attention mask", [
     I32EnumAttrCase<"none", 0>,
     I32EnumAttrCase<"causal", 1>,
     // Keys and values in a cache; query t sees rows up to positions[t].
-    I32EnumAttrCase<"cache", 2>
+    I32EnumAttrCase<"cache", 2>,
+    // Keys whose key mask is non-zero, all of them or up to the query.
+    I32EnumAttrCase<"keys", 3>,
+    I32EnumAttrCase<"causal_keys", 4>
   ]> {
   let cppNamespace = "::mlir::ffn::plan";
   let genSpecializedAttr = 0;
