@@ -29,6 +29,7 @@ void mlir::ffn::buildFFNCPipeline(OpPassManager &pm,
     if (options.maxContext > 0) {
       FFNKVCacheOptions cache;
       cache.maxContext = options.maxContext;
+      cache.maxBatch = options.maxBatch;
       pm.addNestedPass<func::FuncOp>(createFFNKVCache(cache));
     }
     ConvertFFNToGPUOptions gpu;

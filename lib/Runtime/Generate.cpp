@@ -1,7 +1,8 @@
 //===- Generate.cpp - Greedy generation with the model's KV caches --------===//
 //
 // Plain C++ on the runtime's own API: each step sets token ids and
-// positions, runs the plan and reads back the last row of logits.
+// positions of up to --max-batch sequences, runs the plan and reads back
+// each sequence's row of logits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,8 +10,10 @@
 
 #include "ffn/Runtime/Prompts.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <vector>
 
 using namespace ffnrt;
 using namespace ffnrt::detail;
@@ -43,15 +46,16 @@ ffnrt_status ffnrt_reset(ffnrt_model *m) {
 
 namespace {
 
-/// Runs `ids` at positions first, first + 1, ... and picks the next token
-/// from the logits of the last row.
-ffnrt_status step(ffnrt_model *m, const std::vector<int64_t> &ids,
-                  int64_t first, Sampler &sampler, int64_t &next) {
+/// Runs one step of `rows` sequences of `width` tokens each (ids and
+/// positions row-major) and picks each row's next token from the logits
+/// of its token `last[r]`.
+ffnrt_status step(ffnrt_model *m, int64_t rows, int64_t width,
+                  const std::vector<int64_t> &ids,
+                  const std::vector<int64_t> &positions,
+                  const std::vector<int64_t> &last, Sampler &sampler,
+                  std::vector<int64_t> &next) {
   const Plan &plan = m->plan;
-  std::vector<int64_t> positions(ids.size());
-  for (size_t k = 0; k < ids.size(); ++k)
-    positions[k] = first + k;
-  int64_t shape[2] = {1, static_cast<int64_t>(ids.size())};
+  int64_t shape[2] = {rows, width};
   for (auto [index, data] : {std::pair{0, ids.data()}, {1, positions.data()}})
     if (ffnrt_status s = ffnrt_set_input(m, plan.inputs[index].name.c_str(),
                                          FFNRT_I64, shape, 2, data);
@@ -61,14 +65,20 @@ ffnrt_status step(ffnrt_model *m, const std::vector<int64_t> &ids,
     return s;
   int64_t vocab = plan.outputs[0].dims.back().value;
   std::vector<float> logits(vocab);
-  CUdeviceptr last = m->outputs[0].ptr + (ids.size() - 1) * vocab * 4;
-  FFNRT_CHECK(driver().cuMemcpyDtoH(logits.data(), last, vocab * 4),
-              "reading the logits");
-  next = sampler.next(logits.data(), vocab);
+  next.resize(rows);
+  for (int64_t r = 0; r < rows; ++r) {
+    CUdeviceptr at =
+        m->outputs[0].ptr + (r * width + last[r]) * vocab * sizeof(float);
+    FFNRT_CHECK(driver().cuMemcpyDtoH(logits.data(), at, vocab * 4),
+                "reading the logits");
+    next[r] = sampler.next(logits.data(), vocab);
+  }
   return FFNRT_OK;
 }
 
 } // namespace
+
+int64_t ffnrt_max_batch(const ffnrt_model *m) { return m->plan.maxBatch; }
 
 ffnrt_status ffnrt_generate(ffnrt_model *m, const int64_t *prompts, int batch,
                             int width, int newTokens, int64_t *tokens,
@@ -84,39 +94,80 @@ ffnrt_status ffnrt_generate(ffnrt_model *m, const int64_t *prompts, int batch,
     return fail("generation needs batch, width and new_tokens >= 1");
   int outWidth = width + newTokens;
   std::fill(tokens, tokens + int64_t(batch) * outWidth, -1);
-  using Clock = std::chrono::steady_clock;
-  Sampler sampler(m->sampling);
+  std::vector<int64_t> lengths(batch);
+  int64_t longest = 0;
   for (int b = 0; b < batch; ++b) {
     const int64_t *row = prompts + int64_t(b) * width;
     if (std::string why = promptProblem(row, width, b); !why.empty())
       return fail(why);
-    int64_t length = promptLength(row, width);
-    if (length + newTokens - 1 > plan.maxContext)
+    lengths[b] = promptLength(row, width);
+    longest = std::max(longest, lengths[b]);
+    if (lengths[b] + newTokens - 1 > plan.maxContext)
       return fail("prompt " + std::to_string(b) + " (" +
-                  std::to_string(length) + " tokens) and " +
+                  std::to_string(lengths[b]) + " tokens) and " +
                   std::to_string(newTokens) + " new tokens need a context of " +
-                  std::to_string(length + newTokens - 1) +
+                  std::to_string(lengths[b] + newTokens - 1) +
                   "; the model was compiled with --max-context=" +
                   std::to_string(plan.maxContext));
-    std::vector<int64_t> sequence(row, row + length);
+  }
+  if (longest > plan.maxTokens)
+    return fail("a prompt of " + std::to_string(longest) +
+                " tokens exceeds --max-tokens=" +
+                std::to_string(plan.maxTokens));
+  // Sequences go in groups that share every step: a prefill of the prompts
+  // right-padded to the longest (the padding's cache rows are overwritten
+  // by later steps before any query reads them), then one decode step per
+  // further token.
+  int64_t group = std::max<int64_t>(
+      1, std::min<int64_t>(plan.maxBatch ? plan.maxBatch : batch,
+                           plan.maxTokens / longest));
+  using Clock = std::chrono::steady_clock;
+  Sampler sampler(m->sampling);
+  for (int64_t first = 0; first < batch; first += group) {
+    int64_t rows = std::min<int64_t>(group, batch - first);
+    int64_t span = 0;
+    for (int64_t r = 0; r < rows; ++r)
+      span = std::max(span, lengths[first + r]);
+    std::vector<std::vector<int64_t>> sequences(rows);
+    std::vector<int64_t> ids(rows * span), positions(rows * span), last(rows);
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t *row = prompts + (first + r) * width;
+      int64_t length = lengths[first + r];
+      sequences[r].assign(row, row + length);
+      for (int64_t j = 0; j < span; ++j) {
+        ids[r * span + j] = row[std::min(j, length - 1)];
+        positions[r * span + j] = j;
+      }
+      last[r] = length - 1;
+    }
+    std::vector<int64_t> next;
     auto start = Clock::now();
-    int64_t fed = 0;
     for (int t = 0; t < newTokens; ++t) {
-      std::vector<int64_t> ids(sequence.begin() + fed, sequence.end());
-      int64_t next;
-      if (ffnrt_status s = step(m, ids, fed, sampler, next); s != FFNRT_OK)
+      if (ffnrt_status s =
+              step(m, rows, t == 0 ? span : 1, ids, positions, last, sampler,
+                   next);
+          s != FFNRT_OK)
         return s;
-      fed = sequence.size();
-      sequence.push_back(next);
+      ids.resize(rows), positions.resize(rows);
+      for (int64_t r = 0; r < rows; ++r) {
+        sequences[r].push_back(next[r]);
+        ids[r] = next[r];
+        positions[r] = sequences[r].size() - 1;
+        last[r] = 0;
+      }
       auto now = Clock::now();
       float ms = std::chrono::duration<float, std::milli>(now - start).count();
-      if (t == 0 && firstTokenMs)
-        firstTokenMs[b] = ms;
-      if (t > 0 && stepMs)
-        stepMs[int64_t(b) * (newTokens - 1) + t - 1] = ms;
+      for (int64_t r = 0; r < rows; ++r) {
+        if (t == 0 && firstTokenMs)
+          firstTokenMs[first + r] = ms;
+        if (t > 0 && stepMs)
+          stepMs[(first + r) * (newTokens - 1) + t - 1] = ms;
+      }
       start = now;
     }
-    std::copy(sequence.begin(), sequence.end(), tokens + int64_t(b) * outWidth);
+    for (int64_t r = 0; r < rows; ++r)
+      std::copy(sequences[r].begin(), sequences[r].end(),
+                tokens + (first + r) * outWidth);
   }
   return FFNRT_OK;
 }

@@ -519,8 +519,13 @@ ffnrt_status ffnrt_set_input(ffnrt_model *m, const char *name,
   }
   if (plan.maxBatch && batch > plan.maxBatch)
     return fail("input '" + info.name + "' has batch " +
-                std::to_string(batch) + "; this model was exported for batch " +
-                std::to_string(plan.maxBatch) + " (run rows one at a time)");
+                std::to_string(batch) +
+                (plan.maxContext
+                     ? "; the model was compiled with --max-batch=" +
+                           std::to_string(plan.maxBatch)
+                     : "; this model was exported for batch " +
+                           std::to_string(plan.maxBatch) +
+                           " (run rows one at a time)"));
   if (plan.maxSeq && seq > plan.maxSeq)
     return fail("input '" + info.name + "' has sequence length " +
                 std::to_string(seq) + "; the model supports at most " +

@@ -61,12 +61,16 @@ struct KVCachePass : public ffn::impl::FFNKVCacheBase<KVCachePass> {
       func.emitError("ffn-kv-cache needs max-context > 0");
       return signalPassFailure();
     }
+    if (maxBatch < 1) {
+      func.emitError("ffn-kv-cache needs max-batch >= 1");
+      return signalPassFailure();
+    }
     if (failed(checkSignature(func)) || failed(tabulatePositions(func)) ||
         failed(addCaches(func)))
       return signalPassFailure();
-    func->setAttr(
-        kMaxContextAttr,
-        IntegerAttr::get(IntegerType::get(&getContext(), 64), maxContext));
+    Type i64 = IntegerType::get(&getContext(), 64);
+    func->setAttr(kMaxContextAttr, IntegerAttr::get(i64, maxContext));
+    func->setAttr(kMaxSequencesAttr, IntegerAttr::get(i64, maxBatch));
   }
 
   /// Token ids in, logits (output 0) out.
@@ -83,6 +87,10 @@ struct KVCachePass : public ffn::impl::FFNKVCacheBase<KVCachePass> {
       return func.emitError() << "generation needs token ids [batch, seq], "
                                  "got "
                               << ids;
+    if (maxBatch > 1 && !ids.isDynamicDim(0))
+      return func.emitError()
+             << "max-batch " << maxBatch.getValue()
+             << " needs token ids exported with a dynamic batch, got " << ids;
     auto logits = func.getNumResults()
                       ? dyn_cast<RankedTensorType>(func.getResultTypes()[0])
                       : RankedTensorType();

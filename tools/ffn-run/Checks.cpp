@@ -139,12 +139,8 @@ std::string checkTokens(const Options &options, const NpyArray &tokens,
 }
 
 void printGenerationTimes(const std::vector<double> &firstToken,
-                          const std::vector<double> &steps, int64_t batch) {
-  double total = 0;
-  for (double s : firstToken)
-    total += s;
-  for (double s : steps)
-    total += s;
+                          const std::vector<double> &steps, int64_t batch,
+                          double total) {
   std::printf("time to first token: median %.3f ms over %zu sequence(s)\n",
               1e3 * percentile(firstToken, 0.5), firstToken.size());
   if (!steps.empty()) {

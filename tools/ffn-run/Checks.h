@@ -57,9 +57,11 @@ std::string checkTokens(const Options &options,
                         const std::vector<int64_t> &lengths, Verdict &verdict);
 
 /// Prints time to first token (per sequence), the decode step's median and
-/// p90 and the tokens per second they give, from seconds measured.
+/// p90 and the tokens per second they give, from seconds measured, and the
+/// tokens per second of all sequences over `total` seconds.
 void printGenerationTimes(const std::vector<double> &firstToken,
-                          const std::vector<double> &steps, int64_t batch);
+                          const std::vector<double> &steps, int64_t batch,
+                          double total);
 
 /// Prints PASSED or FAILED when something was checked (ffn-run's last line)
 /// and returns ffn-run's exit code.

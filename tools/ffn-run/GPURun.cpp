@@ -8,6 +8,7 @@
 #include "ffn/Runtime/ffnrt.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -91,9 +92,13 @@ static int generate(const Options &o, ffnrt_model *model) {
               o.model.c_str(), ffnrt_device_name(model), ffnrt_target(model),
               ffnrt_precision(model), ffnrt_weight_bytes(model) / 1048576.0);
   int64_t context = ffnrt_max_context(model);
-  uint64_t cacheBytes = ffnrt_cache_bytes(model);
-  std::printf("kv cache: %lld positions, %.3f MiB per sequence\n",
-              static_cast<long long>(context), cacheBytes / 1048576.0);
+  int64_t group = std::min<int64_t>(batch, ffnrt_max_batch(model));
+  double cacheBytes = static_cast<double>(ffnrt_cache_bytes(model)) /
+                      std::max<int64_t>(ffnrt_max_batch(model), 1);
+  std::printf("kv cache: %lld positions, %.3f MiB per sequence, %lld "
+              "sequence(s) per step\n",
+              static_cast<long long>(context), cacheBytes / 1048576.0,
+              static_cast<long long>(group));
 
   const ffnrt::SamplingOptions &sampling = o.sampling;
   if (ffnrt_set_sampling(model, sampling.temperature, sampling.topK,
@@ -102,9 +107,13 @@ static int generate(const Options &o, ffnrt_model *model) {
   NpyArray tokens(DType::I64, {batch, width + n});
   std::vector<int64_t> out(batch * (width + n));
   std::vector<float> first(batch), steps(batch * (n - 1));
+  auto start = std::chrono::steady_clock::now();
   if (ffnrt_generate(model, ids.data(), batch, width, n, out.data(),
                      first.data(), steps.data()) != FFNRT_OK)
     return reportError(ffnrt_error());
+  double wall = std::chrono::duration<double>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
   std::memcpy(tokens.bytes.data(), out.data(), tokens.bytes.size());
   std::vector<double> firstSeconds(first.begin(), first.end()),
       stepSeconds(steps.begin(), steps.end());
@@ -112,10 +121,11 @@ static int generate(const Options &o, ffnrt_model *model) {
     v *= 1e-3;
   for (double &v : stepSeconds)
     v *= 1e-3;
-  printGenerationTimes(firstSeconds, stepSeconds, batch);
+  printGenerationTimes(firstSeconds, stepSeconds, batch, wall);
   if (!steps.empty()) {
-    // A decode step reads every weight and the cache rows up to its
-    // position: on average those of the prompt and half the new tokens.
+    // A decode step reads every weight once and, for each sequence of its
+    // group, the cache rows up to its position: on average those of the
+    // prompt and half the new tokens.
     double copy = 0;
     if (ffnrt_copy_bandwidth(model, &copy) != FFNRT_OK)
       return reportError(ffnrt_error());
@@ -123,9 +133,9 @@ static int generate(const Options &o, ffnrt_model *model) {
     for (int64_t length : lengths)
       meanLength += (length + n / 2.0) / batch;
     double bytes = ffnrt_weight_bytes(model) +
-                   static_cast<double>(cacheBytes) * meanLength / context;
+                   group * cacheBytes * meanLength / context;
     double median = percentile(steps, 0.5) * 1e-3;
-    std::printf("decode reads %.1f MiB per token: %.1f GB/s, %.1f%% of the "
+    std::printf("decode reads %.1f MiB per step: %.1f GB/s, %.1f%% of the "
                 "measured device copy bandwidth (%.0f GB/s)\n",
                 bytes / 1048576.0, bytes / median / 1e9,
                 100.0 * bytes / median / copy, copy / 1e9);

@@ -106,8 +106,13 @@ static int generateOnReferenceExecutor(const Options &options, ModuleOp module,
   }
   if (!generation)
     return reportError(llvm::toString(generation.takeError()));
+  // The reference executor runs the sequences one after another.
+  double total =
+      std::accumulate(generation->firstToken.begin(),
+                      generation->firstToken.end(), 0.0) +
+      std::accumulate(generation->steps.begin(), generation->steps.end(), 0.0);
   printGenerationTimes(generation->firstToken, generation->steps,
-                       prompts.dim(0));
+                       prompts.dim(0), total);
   Verdict verdict;
   error = checkTokens(options, ref::npyFromTensor(generation->tokens), *lengths,
                       verdict);

@@ -171,6 +171,13 @@ llvm::cl::opt<int64_t> maxContext(
                    "KV caches hold this many positions per sequence "
                    "(default 0: the plain forward)"),
     llvm::cl::init(0), llvm::cl::cat(ffncCategory));
+llvm::cl::opt<int64_t> maxBatch(
+    "max-batch",
+    llvm::cl::desc("With --max-context: the most sequences one step "
+                   "generates for at once, each with KV caches of its own "
+                   "(default 1; more needs a model exported with a dynamic "
+                   "batch)"),
+    llvm::cl::init(1), llvm::cl::cat(ffncCategory));
 llvm::cl::opt<double> maxMemory(
     "max-memory",
     llvm::cl::desc("Largest tensor, in GiB, that evaluating the model on the "
@@ -436,6 +443,11 @@ int checkOptions(bool analyze) {
     return fail(llvm::formatv("--max-context must be between 0 and {0}, got "
                               "{1}",
                               kMostTokens, maxContext.getValue()));
+  if (maxBatch < 1 || maxBatch > kMostTokens)
+    return fail(llvm::formatv("--max-batch must be between 1 and {0}, got {1}",
+                              kMostTokens, maxBatch.getValue()));
+  if (maxBatch.getNumOccurrences() && maxContext == 0)
+    return fail("--max-batch goes with --max-context");
   if (maxMemory > 0)
     ffn::ref::setMemoryBudget(static_cast<uint64_t>(maxMemory * (1 << 30)));
   if (fusionMode.starts_with("ranges:"))
@@ -658,6 +670,7 @@ int main(int argc, char **argv) {
   stages.getOptions().chip = target;
   stages.getOptions().maxTokens = maxTokens;
   stages.getOptions().maxContext = maxContext;
+  stages.getOptions().maxBatch = maxBatch;
   if (!planned && (emit != Emit::ONNX || analyze)) {
     phases.begin("raising into the ffn dialect");
     if (failed(stages.run(module, ffn::PipelineStage::Raise)))

@@ -66,6 +66,11 @@ struct FFNCPipelineOptions : PassPipelineOptions<FFNCPipelineOptions> {
       llvm::cl::desc("Compile a generation step whose KV caches hold this "
                      "many positions (0: the plain forward)"),
       llvm::cl::init(0)};
+  Option<int64_t> maxBatch{
+      *this, "max-batch",
+      llvm::cl::desc("With max-context: the most sequences one step "
+                     "processes"),
+      llvm::cl::init(1)};
   Option<std::string> weightsFile{
       *this, "weights-file",
       llvm::cl::desc("The weights sidecar the serialize stage writes"),

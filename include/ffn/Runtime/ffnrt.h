@@ -102,8 +102,11 @@ ffnrt_status ffnrt_get_launch_info(const ffnrt_model *model, int index,
 /* Positions each KV cache holds; 0 for a model compiled without
    --max-context. */
 int64_t ffnrt_max_context(const ffnrt_model *model);
-/* Bytes of all KV caches together. */
+/* Bytes of all KV caches together, for ffnrt_max_batch sequences. */
 uint64_t ffnrt_cache_bytes(const ffnrt_model *model);
+/* Sequences one run may process: for generation, ffnc's --max-batch; 0 for
+   any number that fits --max-tokens. */
+int64_t ffnrt_max_batch(const ffnrt_model *model);
 /* Zeroes the KV caches. */
 ffnrt_status ffnrt_reset(ffnrt_model *model);
 
@@ -117,12 +120,15 @@ ffnrt_status ffnrt_set_sampling(ffnrt_model *model, double temperature,
 
 /* Generation of `new_tokens` ids after each prompt (see ffnrt_set_sampling).
    `prompts` is int64 [batch, width], each row a prompt right-padded with -1.
-   Sequences run one after another: a prefill of the prompt, then one decode
-   step per further token (replayed as a CUDA graph when graphs are on).
+   Sequences run in groups of up to ffnrt_max_batch (fewer where their
+   padded prompts would exceed --max-tokens): one prefill of the group's
+   prompts, right-padded to the longest, then one decode step per further
+   token for the whole group (replayed as a CUDA graph when graphs are on).
    `tokens` receives int64 [batch, width + new_tokens]: each prompt followed by
    its new ids, right-padded with -1. When not null, `first_token_ms[b]` gets
-   sequence b's time to its first new id and `step_ms[b * (new_tokens - 1)
-   + t]` the time of its decode step t, host wall clock. */
+   sequence b's time to its first new id (its group's prefill) and
+   `step_ms[b * (new_tokens - 1) + t]` the time of its decode step t (its
+   group's), host wall clock. */
 ffnrt_status ffnrt_generate(ffnrt_model *model, const int64_t *prompts,
                             int batch, int width, int new_tokens,
                             int64_t *tokens, float *first_token_ms,

@@ -15,6 +15,8 @@ namespace mlir::ffn {
 /// The attribute ffn-kv-cache leaves on a generation step: the positions
 /// each of its caches holds.
 constexpr llvm::StringLiteral kMaxContextAttr = "ffn.max_context";
+/// And the most sequences one step processes, each with caches of its own.
+constexpr llvm::StringLiteral kMaxSequencesAttr = "ffn.max_sequences";
 
 #define GEN_PASS_DECL
 #include "ffn/Transforms/Passes.h.inc"

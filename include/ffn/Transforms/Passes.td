@@ -80,7 +80,8 @@ def FFNKVCache : Pass<"ffn-kv-cache", "func::FuncOp"> {
     Turns a decoder's plain forward (token ids `[batch, seq]` in, logits
     out, no cache) into a step that processes `seq` new tokens per sequence
     at given positions against a KV cache: prefill is a step from position
-    0, decode a step of one token. The function gains the arguments
+    0, decode a step of one token; up to `max-batch` sequences at once,
+    each at positions of its own. The function gains the arguments
     `position_ids` (i64 `[batch, seq]`, right after the token ids) and, per
     attention in program order, `cache.N.key` and `cache.N.value`
     (`[batch, max-context, kv_heads · head_dim]`); it returns the updated
@@ -99,7 +100,10 @@ def FFNKVCache : Pass<"ffn-kv-cache", "func::FuncOp"> {
   }];
   let options = [
     Option<"maxContext", "max-context", "int64_t", "0",
-           "Tokens per sequence that the cache holds">
+           "Tokens per sequence that the cache holds">,
+    Option<"maxBatch", "max-batch", "int64_t", "1",
+           "Sequences one step processes at most (token ids exported with a "
+           "dynamic batch for more than 1)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

@@ -139,8 +139,11 @@ LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
       return func.emitError("static input extents other than 1 are not "
                             "supported on the GPU");
   state.input = input;
-  // A step runs one sequence at a time for now: its caches hold one.
-  if (!input.isDynamicDim(0) || context)
+  // A generation step's caches hold --max-batch sequences.
+  auto sequences = func->getAttrOfType<IntegerAttr>(kMaxSequencesAttr);
+  if (context)
+    state.maxBatch = sequences ? sequences.getInt() : 1;
+  else if (!input.isDynamicDim(0))
     state.maxBatch = 1;
   // A step returns its caches after output 0; they stay on the device.
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
@@ -188,7 +191,8 @@ LogicalResult ConvertFFNToGPUPass::prepareSignature(func::FuncOp func,
       continue;
     }
     auto cache = cast<RankedTensorType>(arg.getType());
-    int64_t bytes = cache.getDimSize(1) * cache.getDimSize(2) *
+    int64_t bytes = state.maxBatch * cache.getDimSize(1) *
+                    cache.getDimSize(2) *
                     (state.act.getIntOrFloatBitWidth() / 8);
     bind(arg,
          plan::StateOp::create(
@@ -309,9 +313,18 @@ void ConvertFFNToGPUPass::runOnOperation() {
   state.hopper = chip == "sm_90";
   int64_t maxSeq = 0;
   if (failed(materializeHostValues(func, maxTokens, maxSeq)) ||
-      failed(prepareSignature(func, state)) || failed(convert(func, state)) ||
-      failed(addKernelLibrary(module)))
+      failed(prepareSignature(func, state)))
     return signalPassFailure();
+  int64_t sequences = state.maxBatch;
+  if (failed(convert(func, state)) || failed(addKernelLibrary(module)))
+    return signalPassFailure();
+  // A tensor with a static batch of 1 pins the batch to 1.
+  if (state.maxContext && state.maxBatch < sequences) {
+    func.emitError() << "the model cannot generate for " << sequences
+                     << " sequences at once: some tensor has a static batch "
+                        "of 1";
+    return signalPassFailure();
+  }
   Builder b(&getContext());
   func->setAttr(plan::kMaxTokensAttr, b.getI64IntegerAttr(maxTokens));
   func->setAttr(plan::kMaxBatchAttr, b.getI64IntegerAttr(state.maxBatch));

@@ -36,7 +36,9 @@ struct GPULoweringState {
   RankedTensorType input;
   /// Hopper's wgmma and TMA are available (sm_90, built as sm_90a).
   bool hopper = false;
-  /// Set to 1 when some tensor has a static batch of 1.
+  /// The most sequences one call may process (0: any that fit maxTokens):
+  /// a generation step's --max-batch, 1 when some tensor has a static batch
+  /// of 1.
   int64_t maxBatch = 0;
   /// For a generation step: the positions each KV cache holds.
   int64_t maxContext = 0;
