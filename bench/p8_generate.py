@@ -59,18 +59,18 @@ class Logits(torch.nn.Module):
 
 
 def export(model, path):
-    """PyTorch's exporter (dynamo): the logits' graph with a dynamic
-    sequence length, weights as external data beside `path`.
+    """PyTorch's exporter (dynamo): the logits' graph with a dynamic batch
+    and sequence length, weights as external data beside `path`.
 
     The exporter's own writer streams external data at about 90 MB/s; the
     graph is saved without initializers and their bytes are written here
     straight from the tensors, 4 KiB aligned, at disk speed."""
-    ids = torch.randint(0, 128256, (1, 16), device="cuda")
+    ids = torch.randint(0, 128256, (2, 16), device="cuda")
     with torch.no_grad():
         program = torch.onnx.export(
             Logits(model).eval(), (ids,), None, input_names=["input_ids"],
             output_names=["logits"], dynamo=True, opset_version=18,
-            dynamic_shapes=({1: "seq"},))
+            dynamic_shapes=({0: "batch", 1: "seq"},))
     tensors = {name: value.const_value
                for name, value in program.model.graph.initializers.items()}
     program.save(path, include_initializers=False)
