@@ -64,12 +64,23 @@ ffnrt_status step(ffnrt_model *m, int64_t rows, int64_t width,
   if (ffnrt_status s = ffnrt_run(m); s != FFNRT_OK)
     return s;
   int64_t vocab = plan.outputs[0].dims.back().value;
-  std::vector<float> logits(vocab);
+  CUdeviceptr out = m->outputs[0].ptr;
   next.resize(rows);
+  // A decode step's rows are contiguous: one copy for the whole group.
+  if (width == 1) {
+    std::vector<float> logits(rows * vocab);
+    FFNRT_CHECK(driver().cuMemcpyDtoH(logits.data(), out,
+                                      logits.size() * sizeof(float)),
+                "reading the logits");
+    for (int64_t r = 0; r < rows; ++r)
+      next[r] = sampler.next(logits.data() + r * vocab, vocab);
+    return FFNRT_OK;
+  }
+  std::vector<float> logits(vocab);
   for (int64_t r = 0; r < rows; ++r) {
-    CUdeviceptr at =
-        m->outputs[0].ptr + (r * width + last[r]) * vocab * sizeof(float);
-    FFNRT_CHECK(driver().cuMemcpyDtoH(logits.data(), at, vocab * 4),
+    CUdeviceptr at = out + (r * width + last[r]) * vocab * sizeof(float);
+    FFNRT_CHECK(driver().cuMemcpyDtoH(logits.data(), at,
+                                      vocab * sizeof(float)),
                 "reading the logits");
     next[r] = sampler.next(logits.data(), vocab);
   }
