@@ -15,6 +15,9 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Parallel.h"
+
+#include <atomic>
 
 namespace mlir::ffn {
 #define GEN_PASS_DEF_FFNFUSION
@@ -236,8 +239,13 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
   ref::Tensor fusedUpBias(ref::DType::F32, {total});
   ref::Tensor fusedDownBias(ref::DType::F32, {d});
   int64_t offset = 0;
-  std::vector<float> piece;
   unsigned width = element.getIntOrFloatBitWidth() / 8;
+  // Rows are folded in tasks of this many on all cores; the biases sum
+  // per task, then over tasks in order, whatever the thread count.
+  constexpr int64_t kRowsPerTask = 64;
+  auto tasks = [](int64_t rows) {
+    return (rows + kRowsPerTask - 1) / kRowsPerTask;
+  };
   ffnsupport::Progress report(
       llvm::formatv("fusing blocks {0}..{1}", numbers.front(), numbers.back()),
       "written", (gated ? 3 : 2) * d * total * width, progress);
@@ -253,33 +261,54 @@ FailureOr<FFNBlockOp> mlir::ffn::fuseBlocks(ArrayRef<FFNBlockOp> blockList,
     auto fold = [&](const ref::ConstantRows &in, bool inBias,
                     const ref::Tensor &b, ref::ScratchConstant &out,
                     ref::Tensor &outBias) {
+      std::vector<std::vector<double>> partial(tasks(d));
+      std::atomic<bool> written = true;
+      llvm::parallelFor(0, partial.size(), [&](size_t t) {
+        std::vector<float> piece(f);
+        std::vector<double> &bias = partial[t];
+        if (w.hasBeta)
+          bias.assign(f, 0.0);
+        for (int64_t r = t * kRowsPerTask,
+                     end = std::min<int64_t>(d, r + kRowsPerTask);
+             r < end && written; ++r) {
+          in.read(r, piece.data());
+          if (w.hasBeta)
+            for (int64_t c = 0; c < f; ++c)
+              bias[c] += static_cast<double>(w.beta.f()[r]) * piece[c];
+          for (int64_t c = 0; c < f; ++c)
+            piece[c] *= w.gain.f()[r];
+          if (!out.write(r * total + offset, piece))
+            written = false;
+        }
+      });
       std::vector<double> bias(f, 0.0);
       if (inBias)
         for (int64_t c = 0; c < f; ++c)
           bias[c] = b.f()[c];
-      piece.resize(f);
-      bool written = true;
-      for (int64_t r = 0; r < d; ++r) {
-        in.read(r, piece.data());
-        if (w.hasBeta)
-          for (int64_t c = 0; c < f; ++c)
-            bias[c] += static_cast<double>(w.beta.f()[r]) * piece[c];
-        for (int64_t c = 0; c < f; ++c)
-          piece[c] *= w.gain.f()[r];
-        written = written && out.write(r * total + offset, piece);
-      }
+      for (const std::vector<double> &sum : partial)
+        for (size_t c = 0; c < sum.size(); ++c)
+          bias[c] += sum[c];
       for (int64_t c = 0; c < f; ++c)
         outBias.f()[offset + c] = bias[c];
-      return written;
+      return written.load();
     };
     bool written = fold(w.up, w.hasUpBias, w.upBias, **fusedUp, fusedUpBias);
     if (gated)
       written &=
           fold(w.gate, w.hasGateBias, w.gateBias, **fusedGate, fusedGateBias);
-    piece.resize(d);
-    for (int64_t r = 0; r < f && written; ++r) {
-      w.down.read(r, piece.data());
-      written = (*fusedDown)->write((offset + r) * d, piece);
+    // The down projection's rows stay contiguous: one write per task.
+    if (written) {
+      std::atomic<bool> downWritten = true;
+      llvm::parallelFor(0, tasks(f), [&](size_t t) {
+        int64_t first = t * kRowsPerTask;
+        int64_t rows = std::min<int64_t>(f - first, kRowsPerTask);
+        std::vector<float> piece(rows * d);
+        for (int64_t r = 0; r < rows; ++r)
+          w.down.read(first + r, piece.data() + r * d);
+        if (!(*fusedDown)->write((offset + first) * d, piece))
+          downWritten = false;
+      });
+      written = downWritten;
     }
     if (!written)
       return refuse(k, "cannot write the fused weights to a temporary file "

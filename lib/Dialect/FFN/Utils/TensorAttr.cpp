@@ -241,6 +241,7 @@ bool ScratchConstant::write(int64_t first, llvm::ArrayRef<float> values) {
   Type element = type.getElementType();
   size_t width = element.getIntOrFloatBitWidth() / 8;
   const char *src = reinterpret_cast<const char *>(values.data());
+  std::vector<char> buffer;
   if (!element.isF32()) {
     buffer.resize(values.size() * 2);
     for (auto [k, v] : llvm::enumerate(values)) {

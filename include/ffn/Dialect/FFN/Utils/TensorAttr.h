@@ -65,7 +65,8 @@ public:
   ~ScratchConstant();
 
   /// Stores `values` as elements [first, first + values.size()); false when
-  /// the file cannot be written (a full disk).
+  /// the file cannot be written (a full disk). Threads may write disjoint
+  /// elements at once.
   bool write(int64_t first, llvm::ArrayRef<float> values);
   /// The finished constant, named after `name`.
   llvm::Expected<DenseResourceElementsAttr> take(StringRef name);
@@ -76,7 +77,6 @@ private:
   RankedTensorType type;
   int fd = -1;
   size_t bytes = 0;
-  std::vector<char> buffer;
 };
 
 } // namespace mlir::ffn::ref
