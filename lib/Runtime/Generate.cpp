@@ -63,9 +63,27 @@ ffnrt_status step(ffnrt_model *m, int64_t rows, int64_t width,
       return s;
   if (ffnrt_status s = ffnrt_run(m); s != FFNRT_OK)
     return s;
+  next.resize(rows);
+  // Greedy decoding reads the plan's argmax of each row (next_ids), one id
+  // per sequence, where the plan has it.
+  if (m->sampling.temperature == 0 && plan.outputs.size() > 1 &&
+      plan.outputs[1].dtype == DType::I64) {
+    CUdeviceptr ids = m->outputs[1].ptr;
+    if (width == 1) {
+      FFNRT_CHECK(driver().cuMemcpyDtoH(next.data(), ids,
+                                        rows * sizeof(int64_t)),
+                  "reading the next ids");
+      return FFNRT_OK;
+    }
+    for (int64_t r = 0; r < rows; ++r)
+      FFNRT_CHECK(driver().cuMemcpyDtoH(
+                      &next[r], ids + (r * width + last[r]) * sizeof(int64_t),
+                      sizeof(int64_t)),
+                  "reading the next ids");
+    return FFNRT_OK;
+  }
   int64_t vocab = plan.outputs[0].dims.back().value;
   CUdeviceptr out = m->outputs[0].ptr;
-  next.resize(rows);
   // A decode step's rows are contiguous: one copy for the whole group.
   if (width == 1) {
     std::vector<float> logits(rows * vocab);

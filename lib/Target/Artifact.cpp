@@ -240,8 +240,12 @@ llvm::Error PlanReader::read() {
   for (auto output : func.getOps<plan::OutputOp>()) {
     plan.outputs.resize(
         std::max<size_t>(plan.outputs.size(), output.getIndex() + 1));
-    plan.outputs[output.getIndex()] =
-        tensorInfo(output.getName(), output.getDims(), rt::DType::F32, 0);
+    plan.outputs[output.getIndex()] = tensorInfo(
+        output.getName(), output.getDims(),
+        output.getResult().getType().getElementType().isInteger(64)
+            ? rt::DType::I64
+            : rt::DType::F32,
+        0);
   }
   for (auto op : func.getOps<gpu::LaunchFuncOp>())
     if (llvm::Error e = launch(op))

@@ -21,6 +21,8 @@ namespace {
 
 /// Launch shape of the one-thread-per-element kernels.
 constexpr int64_t kElementwiseBlock = 256;
+/// Threads per row of argmax_rows (at most 32 warps).
+constexpr int64_t kArgmaxBlock = 256;
 
 std::array<Value, 3> elementwiseGrid(PlanBuilder &b, int64_t features) {
   return {b.tokens(features, 0, kElementwiseBlock, false),
@@ -241,7 +243,9 @@ ArrayAttr outputDims(Builder &builder, RankedTensorType type,
 }
 
 /// Each result is widened into an f32 output buffer, also a bf16 or fp16
-/// one (exactly).
+/// one (exactly). A generation step also returns the index of each row's
+/// largest logit as `next_ids`, so that greedy decoding reads back one id
+/// per sequence instead of a row of logits.
 struct ReturnLowering : GPUPattern<func::ReturnOp> {
   using GPUPattern::GPUPattern;
   LogicalResult
@@ -273,6 +277,15 @@ struct ReturnLowering : GPUPattern<func::ReturnOp> {
           name, outputDims(rewriter, type, state.input));
       b.launch("to_f32", elementwiseGrid(b, f), kElementwiseBlock,
                {m, out, b.tokens(f)});
+      if (state.maxContext && index == 0) {
+        Value ids = plan::OutputOp::create(
+            rewriter, op.getLoc(),
+            MemRefType::get({ShapedType::kDynamic}, rewriter.getI64Type()), 1,
+            "next_ids", outputDims(rewriter, state.input, state.input));
+        b.launch("argmax_rows", {b.tokens(1, 0, 1, false), b.index(1),
+                                 b.index(1)},
+                 kArgmaxBlock, {out, ids, b.i32(f)});
+      }
     }
     rewriter.replaceOpWithNewOp<func::ReturnOp>(op);
     return success();

@@ -63,7 +63,8 @@ func.func @main(%ids: tensor<?x?xi64> {ffn.name = "input_ids"}, %mask: tensor<?x
 // A generation step (ffn-kv-cache): position_ids become input 1, limited to
 // the context; caches become states that cache_write fills in place and
 // attention reads with mask cache over their 16 rows; RoPE reads its tables
-// at the positions. Only the logits are an output.
+// at the positions. The logits are output 0 and their rows' argmax, for
+// greedy decoding, output 1.
 // CHECK-LABEL: func.func @ffn_plan()
 // CHECK-SAME: ffnrt.max_context = 16
 // CHECK: %[[IDS:.*]] = ffnrt.input 0 "input_ids" {dims = [1, "seq"], value_limit = 100 : i64}
@@ -77,7 +78,8 @@ func.func @main(%ids: tensor<?x?xi64> {ffn.name = "input_ids"}, %mask: tensor<?x
 // CHECK: %[[CACHE:.*]] = ffnrt.flags #ffnrt.mask<cache>
 // CHECK: gpu.launch_func @ffn_kernels::@attention {{.*}} args(%{{.*}} : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[POS]] : memref<?xi64>, %{{.*}} : memref<?xi64>, %{{.*}} : i32, %[[ROWS]] : i32, {{.*}}, %[[CACHE]] : i32)
 // CHECK: ffnrt.output 0 "logits"
-// CHECK-NOT: ffnrt.output 1
+// CHECK: ffnrt.output 1 "next_ids" {dims = [1, "seq"]} : memref<?xi64>
+// CHECK-NOT: ffnrt.output 2
 func.func @main(%ids: tensor<1x?xi64> {ffn.name = "input_ids"}, %pos: tensor<1x?xi64> {ffn.name = "position_ids"}, %kc: tensor<1x16x32xf32> {ffn.name = "cache.0.key"}, %vc: tensor<1x16x32xf32> {ffn.name = "cache.0.value"}) -> (tensor<1x?x64xf32> {ffn.name = "logits"}, tensor<1x16x32xf32>, tensor<1x16x32xf32>) attributes {ffn.max_context = 16 : i64} {
   %tq = arith.constant dense<1.0> : tensor<100x64xf32>
   %tk = arith.constant dense<0.5> : tensor<100x32xf32>

@@ -25,7 +25,7 @@ func.func @limit() {
 // -----
 
 func.func @output_type() {
-  // expected-error @below {{must be 1D memref of 32-bit float values}}
+  // expected-error @below {{must be 1D memref of 32-bit float or 64-bit signless integer values}}
   %o = ffnrt.output 0 "o" {dims = [4]} : memref<?xbf16>
   return
 }

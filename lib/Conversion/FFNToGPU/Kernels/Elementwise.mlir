@@ -223,6 +223,89 @@ gpu.func @to_f32(%x: memref<?x!act>, %out: memref<?xf32>, %n32: i32) kernel {
   gpu.return
 }
 
+// The larger of two (value, index) candidates, the smaller index on ties:
+// std::max_element's choice.
+func.func private @better(%a: f32, %i: i32, %b: f32, %j: i32) -> (f32, i32) {
+  %gt = arith.cmpf ogt, %b, %a : f32
+  %eq = arith.cmpf oeq, %b, %a : f32
+  %lt = arith.cmpi slt, %j, %i : i32
+  %tie = arith.andi %eq, %lt : i1
+  %take = arith.ori %gt, %tie : i1
+  %v = arith.select %take, %b, %a : f32
+  %k = arith.select %take, %j, %i : i32
+  return %v, %k : f32, i32
+}
+
+// The best candidate of the warp, in every lane.
+func.func private @warp_argmax(%v: f32, %i: i32) -> (f32, i32) {
+  %w = arith.constant 32 : i32
+  %c1 = arith.constant 1 : i32
+  %c32 = arith.constant 32 : i32
+  %r:3 = scf.while (%a = %v, %k = %i, %o = %c1) : (f32, i32, i32) -> (f32, i32, i32) {
+    %more = arith.cmpi slt, %o, %c32 : i32
+    scf.condition(%more) %a, %k, %o : f32, i32, i32
+  } do {
+  ^bb0(%a: f32, %k: i32, %o: i32):
+    %sa, %pa = gpu.shuffle xor %a, %o, %w : f32
+    %sk, %pk = gpu.shuffle xor %k, %o, %w : i32
+    %b:2 = func.call @better(%a, %k, %sa, %sk) : (f32, i32, f32, i32) -> (f32, i32)
+    %o2 = arith.shli %o, %c1 : i32
+    scf.yield %b#0, %b#1, %o2 : f32, i32, i32
+  }
+  return %r#0, %r#1 : f32, i32
+}
+
+// The index of each row's largest value (the first on ties): grid (rows),
+// x [rows, n] f32, out [rows] i64; a block of up to 32 warps per row.
+gpu.func @argmax_rows(%x: memref<?xf32>, %out: memref<?xi64>, %n32: i32)
+    workgroup(%best: memref<32xf32, #gpu.address_space<workgroup>>,
+              %where: memref<32xi32, #gpu.address_space<workgroup>>) kernel {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %row = gpu.block_id x
+  %tid = gpu.thread_id x
+  %nt = gpu.block_dim x
+  %n = arith.index_cast %n32 : i32 to index
+  %base = arith.muli %row, %n : index
+  %ninf = arith.constant 0xFF800000 : f32
+  %none = arith.constant 2147483647 : i32
+  // Each thread's columns rise, so its first maximum is kept by `>`.
+  %mine:2 = scf.for %k = %tid to %n step %nt iter_args(%a = %ninf, %i = %none) -> (f32, i32) {
+    %at = arith.addi %base, %k : index
+    %v = memref.load %x[%at] : memref<?xf32>
+    %k32 = arith.index_cast %k : index to i32
+    %b:2 = func.call @better(%a, %i, %v, %k32) : (f32, i32, f32, i32) -> (f32, i32)
+    scf.yield %b#0, %b#1 : f32, i32
+  }
+  %w:2 = func.call @warp_argmax(%mine#0, %mine#1) : (f32, i32) -> (f32, i32)
+  %lane = arith.remui %tid, %c32 : index
+  %warp = arith.divui %tid, %c32 : index
+  %warps = arith.divui %nt, %c32 : index
+  %isLane0 = arith.cmpi eq, %lane, %c0 : index
+  scf.if %isLane0 {
+    memref.store %w#0, %best[%warp] : memref<32xf32, #gpu.address_space<workgroup>>
+    memref.store %w#1, %where[%warp] : memref<32xi32, #gpu.address_space<workgroup>>
+  }
+  gpu.barrier
+  %isFirst = arith.cmpi eq, %tid, %c0 : index
+  scf.if %isFirst {
+    %all:2 = scf.for %j = %c0 to %warps step %c1 iter_args(%a = %ninf, %i = %none) -> (f32, i32) {
+      %v = memref.load %best[%j] : memref<32xf32, #gpu.address_space<workgroup>>
+      %k = memref.load %where[%j] : memref<32xi32, #gpu.address_space<workgroup>>
+      %b:2 = func.call @better(%a, %i, %v, %k) : (f32, i32, f32, i32) -> (f32, i32)
+      scf.yield %b#0, %b#1 : f32, i32
+    }
+    // A row of NaN only: column 0, as on the host (NaN is never the best).
+    %found = arith.cmpi ne, %all#1, %none : i32
+    %zero = arith.constant 0 : i32
+    %k = arith.select %found, %all#1, %zero : i32
+    %k64 = arith.extui %k : i32 to i64
+    memref.store %k64, %out[%row] : memref<?xi64>
+  }
+  gpu.return
+}
+
 // Rotate-half RoPE: x [rows, heads * d], cos/sin f32 tables of d columns:
 // [seq, d] read at row t mod seq for token t, or with %byPosition set
 // [context, d] read at row positions[t] (positions is not read otherwise).

@@ -169,14 +169,15 @@ def Plan_OutputOp : Plan_Op<"output", [Pure]> {
   let summary = "A model output, written by the plan's launches";
   let description = [{
     Output `index` of the model, named `name`, of shape `dims` (as for
-    `ffnrt.input`). Outputs are float32.
+    `ffnrt.input`). Outputs are float32, or int64 for token ids (a
+    generation step's `next_ids`).
 
     ```mlir
     %logits = ffnrt.output 0 "logits" {dims = ["batch", "seq", 512]} : memref<?xf32>
     ```
   }];
   let arguments = (ins I64Attr:$index, StrAttr:$name, ArrayAttr:$dims);
-  let results = (outs MemRefRankOf<[F32], [1]>:$result);
+  let results = (outs MemRefRankOf<[F32, I64], [1]>:$result);
   let assemblyFormat = "$index $name attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
