@@ -2,7 +2,7 @@
 //
 // Plain C++ on the runtime's own API: each step sets token ids and
 // positions of up to --max-batch sequences, runs the plan and reads back
-// each sequence's row of logits.
+// each sequence's next id (greedy: the plan's argmax) or row of logits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,8 +47,8 @@ ffnrt_status ffnrt_reset(ffnrt_model *m) {
 namespace {
 
 /// Runs one step of `rows` sequences of `width` tokens each (ids and
-/// positions row-major) and picks each row's next token from the logits
-/// of its token `last[r]`.
+/// positions row-major) and picks each row's next token after its token
+/// `last[r]`.
 ffnrt_status step(ffnrt_model *m, int64_t rows, int64_t width,
                   const std::vector<int64_t> &ids,
                   const std::vector<int64_t> &positions,

@@ -47,12 +47,15 @@ const char *ffnrt_input_name(const ffnrt_model *model, int index);
 const char *ffnrt_output_name(const ffnrt_model *model, int index);
 
 /* Copies an input to the GPU after checking its name, dtype, shape (against
-   the plan's dims and --max-tokens) and, for token ids, their range. */
+   the plan's dims and --max-tokens) and, for ids that index a table (token
+   ids, token_type_ids), their range. */
 ffnrt_status ffnrt_set_input(ffnrt_model *model, const char *name,
                              ffnrt_dtype dtype, const int64_t *shape, int rank,
                              const void *data);
 
-/* Runs the plan on the inputs set last and waits for it. With graphs on, the
+/* Runs the plan on the inputs set last and waits for it. Every input must
+   have been set, all with the same batch and sequence length (a BERT model's
+   input_ids, attention_mask and token_type_ids, say). With graphs on, the
    launches are captured once per input shape and replayed as a CUDA graph. */
 ffnrt_status ffnrt_run(ffnrt_model *model);
 ffnrt_status ffnrt_use_graphs(ffnrt_model *model, int enable);
