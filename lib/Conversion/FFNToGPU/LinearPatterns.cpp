@@ -141,21 +141,83 @@ LogicalResult launchMLP(PlanBuilder &b, Op op, Value x, Value z, Value residual,
                       residual, out);
 }
 
-struct MatmulLowering : DeviceOpPattern<MatmulOp> {
-  using DeviceOpPattern::DeviceOpPattern;
-  LogicalResult emit(PlanBuilder &b, MatmulOp op, OpAdaptor, int64_t, Value x,
-                     Value out) const override {
-    return launchLinear(b, x, op.getWeight(), Value(), op.getBias(), Value(),
-                        op.getTransposeWeight(),
-                        plan::KernelActivation::identity, Value(), out);
+/// The single user of `v` if it is the ONNX op `type`.
+NodeOp onlyUser(Value v, StringRef type) {
+  auto user = v.hasOneUse() ? dyn_cast<NodeOp>(*v.user_begin()) : NodeOp();
+  return user && user.getOpType() == type ? user : NodeOp();
+}
+
+/// The ONNX Add that is the only use of `op`'s result (or of a reshape of
+/// it that keeps the features, an alias) and adds to it a device tensor of
+/// the same type computed before `op` (an attention's output projection
+/// and its residual, BERT's MLP and its input): the launch can add it in
+/// its epilogue. Sets `residual` to that tensor.
+NodeOp residualAdd(Operation *op, Value &residual) {
+  Value sum = op->getResult(0);
+  if (NodeOp reshape = onlyUser(sum, "Reshape"))
+    if (cast<ShapedType>(reshape.getOutputs()[0].getType()).getShape().back() ==
+        cast<ShapedType>(sum.getType()).getShape().back())
+      sum = reshape.getOutputs()[0];
+  NodeOp add = onlyUser(sum, "Add");
+  if (!add || add.getInputs().size() != 2)
+    return {};
+  Value other = add.getInputs()[add.getInputs()[0] == sum ? 1 : 0];
+  Operation *def = other.getDefiningOp();
+  if (other == sum || other.getType() != sum.getType() ||
+      add.getOutputs()[0].getType() != sum.getType() || !def ||
+      !def->isBeforeInBlock(op) || PlanBuilder::hostData(other))
+    return {};
+  residual = other;
+  return add;
+}
+
+/// A pattern for ops that end in one linear launch: `launch` emits it with
+/// the residual of a following Add (see residualAdd), if any, which the
+/// launch then replaces too.
+template <typename Op> class ResidualPattern : public DeviceOpPattern<Op> {
+public:
+  using DeviceOpPattern<Op>::DeviceOpPattern;
+  using OpAdaptor = typename Op::Adaptor;
+
+protected:
+  virtual LogicalResult launch(PlanBuilder &b, Op op, Value x, Value residual,
+                               Value out) const = 0;
+
+private:
+  LogicalResult emit(PlanBuilder &b, Op op, OpAdaptor, int64_t, Value x,
+                     Value out) const final {
+    Value residual, buffer;
+    NodeOp add = residualAdd(op, residual);
+    if (add) {
+      auto converted = b.featuresAndBuffer(
+          residual, b.getRewriter().getRemappedValue(residual));
+      if (failed(converted))
+        return failure();
+      buffer = converted->second;
+    }
+    if (failed(launch(b, op, x, buffer, out)))
+      return failure();
+    if (add)
+      b.getRewriter().replaceOp(add, out);
+    return success();
   }
 };
 
-struct MLPLowering : DeviceOpPattern<MLPOp> {
-  using DeviceOpPattern::DeviceOpPattern;
-  LogicalResult emit(PlanBuilder &b, MLPOp op, OpAdaptor, int64_t, Value x,
-                     Value out) const override {
-    return launchMLP(b, op, x, x, Value(), out);
+struct MatmulLowering : ResidualPattern<MatmulOp> {
+  using ResidualPattern::ResidualPattern;
+  LogicalResult launch(PlanBuilder &b, MatmulOp op, Value x, Value residual,
+                       Value out) const override {
+    return launchLinear(b, x, op.getWeight(), Value(), op.getBias(), Value(),
+                        op.getTransposeWeight(),
+                        plan::KernelActivation::identity, residual, out);
+  }
+};
+
+struct MLPLowering : ResidualPattern<MLPOp> {
+  using ResidualPattern::ResidualPattern;
+  LogicalResult launch(PlanBuilder &b, MLPOp op, Value x, Value residual,
+                       Value out) const override {
+    return launchMLP(b, op, x, x, residual, out);
   }
 };
 
