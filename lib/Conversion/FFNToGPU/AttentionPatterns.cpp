@@ -89,7 +89,9 @@ bool isState(Value v) {
 }
 
 /// ffn.cache_write: the new rows go into the cache (an ffnrt.state) in
-/// place, and the cache stands for the result.
+/// place, and the cache stands for the result. The next cache write at the
+/// same positions into a cache of the same shape (a layer's values after
+/// its keys) shares the launch (grid y 2).
 struct CacheWriteLowering : GPUPattern<CacheWriteOp> {
   using GPUPattern::GPUPattern;
   LogicalResult
@@ -107,11 +109,30 @@ struct CacheWriteLowering : GPUPattern<CacheWriteOp> {
     if (failed(positions))
       return failure();
     auto [width, buffer] = *value;
+    CacheWriteOp partner = launchPartner(op);
+    Value buffer2 = buffer, cache2 = adaptor.getCache();
+    if (partner && partner.getPositions() == op.getPositions() &&
+        partner.getCache().getType() == op.getCache().getType()) {
+      auto value2 = b.featuresAndBuffer(
+          partner.getValue(), rewriter.getRemappedValue(partner.getValue()));
+      if (failed(value2))
+        return failure();
+      buffer2 = value2->second;
+      cache2 = rewriter.getRemappedValue(partner.getCache());
+      if (!isState(cache2))
+        return refuse(partner, "the cache must be a model state (ffn-kv-cache's "
+                               "cache argument)");
+    } else {
+      partner = {};
+    }
     b.launch(
-        "cache_write", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 128,
-        {buffer, adaptor.getCache(), *positions, b.i32(width),
+        "cache_write",
+        {b.tokens(1, 0, 1, false), b.index(partner ? 2 : 1), b.index(1)}, 128,
+        {buffer, adaptor.getCache(), buffer2, cache2, *positions, b.i32(width),
          b.extent(plan::Sym::seq),
          b.i32(cast<RankedTensorType>(op.getCache().getType()).getDimSize(1))});
+    if (partner)
+      rewriter.replaceOp(partner, cache2);
     rewriter.replaceOp(op, adaptor.getCache());
     return success();
   }

@@ -52,6 +52,8 @@ struct EmbeddingLowering : GPUPattern<EmbeddingOp> {
   }
 };
 
+/// One `rope` launch, for the next RoPE too when it reads the same tables
+/// and positions (grid y 2): a layer's queries and keys.
 struct RoPELowering : DeviceOpPattern<RoPEOp> {
   using DeviceOpPattern::DeviceOpPattern;
   LogicalResult emit(PlanBuilder &b, RoPEOp op, OpAdaptor adaptor,
@@ -73,10 +75,32 @@ struct RoPELowering : DeviceOpPattern<RoPEOp> {
         b.optionalIndices(op.getPositions(), adaptor.getPositions());
     if (failed(positions))
       return failure();
-    b.launch("rope", {b.tokens(1, 0, 1, false), b.index(1), b.index(1)}, 128,
-             {x, *cos, *sin, out, *positions, b.i32(op.getPositions() ? 1 : 0),
-              b.i32(features), b.i32(cosType.getDimSize(cosType.getRank() - 1)),
+    RoPEOp partner = launchPartner(op);
+    if (partner &&
+        (partner.getCos() != op.getCos() || partner.getSin() != op.getSin() ||
+         partner.getPositions() != op.getPositions()))
+      partner = {};
+    Value x2 = x, out2 = out, width = b.i32(features), width2 = width;
+    if (partner) {
+      ConversionPatternRewriter &rewriter = b.getRewriter();
+      auto input = b.featuresAndBuffer(
+          partner.getInput(), rewriter.getRemappedValue(partner.getInput()));
+      FailureOr<int64_t> f2 = b.deviceResult(partner.getResult());
+      if (failed(input) || failed(f2))
+        return failure();
+      x2 = input->second;
+      width2 = b.i32(input->first);
+      out2 = b.alloc(*f2);
+    }
+    b.launch("rope",
+             {b.tokens(1, 0, 1, false), b.index(partner ? 2 : 1), b.index(1)},
+             128,
+             {x, out, width, x2, out2, width2, *cos, *sin,
+              *positions, b.i32(op.getPositions() ? 1 : 0),
+              b.i32(cosType.getDimSize(cosType.getRank() - 1)),
               b.extent(plan::Sym::seq)});
+    if (partner)
+      b.getRewriter().replaceOp(partner, out2);
     return success();
   }
 };

@@ -114,6 +114,20 @@ private:
   GPULoweringState &state;
 };
 
+/// The op right after `op` if it is another `Op` whose operands are all
+/// computed before `op`: the two can share one launch emitted at `op` (a
+/// layer's query and key RoPE, its key and value cache writes), and the
+/// pattern replaces both.
+template <typename Op> Op launchPartner(Op op) {
+  auto next = dyn_cast_or_null<Op>(op->getNextNode());
+  if (!next)
+    return {};
+  for (Value v : next->getOperands())
+    if (Operation *def = v.getDefiningOp(); def && !def->isBeforeInBlock(op))
+      return {};
+  return next;
+}
+
 /// A conversion pattern with the lowering state at hand.
 template <typename Op> class GPUPattern : public OpConversionPattern<Op> {
 public:

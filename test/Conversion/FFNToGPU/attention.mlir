@@ -63,20 +63,26 @@ func.func @main(%ids: tensor<?x?xi64> {ffn.name = "input_ids"}, %mask: tensor<?x
 // A generation step (ffn-kv-cache): position_ids become input 1, limited to
 // the context; caches become states that cache_write fills in place and
 // attention reads with mask cache over their 16 rows; RoPE reads its tables
-// at the positions. The logits are output 0 and their rows' argmax, for
-// greedy decoding, output 1.
+// at the positions, the queries' and the keys' in one launch (grid y 2),
+// as the keys and values go into their caches in one launch. The logits
+// are output 0 and their rows' argmax, for greedy decoding, output 1.
 // CHECK-LABEL: func.func @ffn_plan()
 // CHECK-SAME: ffnrt.max_context = 16
 // CHECK: %[[IDS:.*]] = ffnrt.input 0 "input_ids" {dims = [1, "seq"], value_limit = 100 : i64}
 // CHECK: %[[POS:.*]] = ffnrt.input 1 "position_ids" {dims = [1, "seq"], value_limit = 16 : i64}
 // CHECK: %[[KC:.*]] = ffnrt.state 0 {bytes = 1024 : i64} : memref<?xbf16>
 // CHECK: %[[VC:.*]] = ffnrt.state 1 {bytes = 1024 : i64} : memref<?xbf16>
-// CHECK: gpu.launch_func @ffn_kernels::@rope {{.*}} args({{.*}}, %[[POS]] : memref<?xi64>, %{{.*}} : i32,
-// CHECK: gpu.launch_func @ffn_kernels::@cache_write {{.*}} args(%{{.*}} : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[POS]] : memref<?xi64>,
-// CHECK: gpu.launch_func @ffn_kernels::@cache_write {{.*}} args(%{{.*}} : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %[[POS]] : memref<?xi64>,
+// CHECK: %[[QX:.*]] = ffnrt.alloc {bytes = 524288 : i64} : memref<?xbf16>
+// CHECK: %[[KX:.*]] = ffnrt.alloc {bytes = 262144 : i64} : memref<?xbf16>
+// CHECK: %[[Q:.*]] = ffnrt.alloc {bytes = 524288 : i64} : memref<?xbf16>
+// CHECK: %[[K:.*]] = ffnrt.alloc {bytes = 262144 : i64} : memref<?xbf16>
+// CHECK: gpu.launch_func  @ffn_kernels::@rope blocks in (%{{.*}}, %c2{{.*}}, %c1{{.*}}) {{.*}} args(%[[QX]] : memref<?xbf16>, %[[Q]] : memref<?xbf16>, %c64_i32{{.*}} : i32, %[[KX]] : memref<?xbf16>, %[[K]] : memref<?xbf16>, %c32_i32{{.*}} : i32, {{.*}}, %[[POS]] : memref<?xi64>, %{{.*}} : i32,
+// CHECK-NOT: @ffn_kernels::@rope
+// CHECK: gpu.launch_func  @ffn_kernels::@cache_write blocks in (%{{.*}}, %c2{{.*}}, %c1{{.*}}) {{.*}} args(%[[K]] : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[KX]] : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %[[POS]] : memref<?xi64>,
+// CHECK-NOT: @ffn_kernels::@cache_write
 // CHECK: %[[ROWS:.*]] = arith.constant 16 : i32
 // CHECK: %[[CACHE:.*]] = ffnrt.flags #ffnrt.mask<cache>
-// CHECK: gpu.launch_func @ffn_kernels::@attention {{.*}} args(%{{.*}} : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[POS]] : memref<?xi64>, %{{.*}} : memref<?xi64>, %{{.*}} : i32, %[[ROWS]] : i32, {{.*}}, %[[CACHE]] : i32)
+// CHECK: gpu.launch_func @ffn_kernels::@attention {{.*}} args(%[[Q]] : memref<?xbf16>, %[[KC]] : memref<?xbf16>, %[[VC]] : memref<?xbf16>, %{{.*}} : memref<?xbf16>, %[[POS]] : memref<?xi64>, %{{.*}} : memref<?xi64>, %{{.*}} : i32, %[[ROWS]] : i32, {{.*}}, %[[CACHE]] : i32)
 // CHECK: ffnrt.output 0 "logits"
 // CHECK: ffnrt.output 1 "next_ids" {dims = [1, "seq"]} : memref<?xi64>
 // CHECK-NOT: ffnrt.output 2
@@ -86,9 +92,10 @@ func.func @main(%ids: tensor<1x?xi64> {ffn.name = "input_ids"}, %pos: tensor<1x?
   %cos = arith.constant dense<0.5> : tensor<16x16xf32>
   %q = ffn.embedding %tq[%ids] : tensor<100x64xf32>, tensor<1x?xi64> -> tensor<1x?x64xf32>
   %k = ffn.embedding %tk[%ids] : tensor<100x32xf32>, tensor<1x?xi64> -> tensor<1x?x32xf32>
+  %qr = ffn.rope %q, %cos, %cos positions(%pos : tensor<1x?xi64>) : tensor<1x?x64xf32>, tensor<16x16xf32>
   %kr = ffn.rope %k, %cos, %cos positions(%pos : tensor<1x?xi64>) : tensor<1x?x32xf32>, tensor<16x16xf32>
   %kw = ffn.cache_write %kr into %kc at %pos : tensor<1x?x32xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>
   %vw = ffn.cache_write %k into %vc at %pos : tensor<1x?x32xf32> into tensor<1x16x32xf32>, tensor<1x?xi64>
-  %o = ffn.attention %q, %kw, %vw positions(%pos : tensor<1x?xi64>) heads(4, 2) scale 0.25 causal : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
+  %o = ffn.attention %qr, %kw, %vw positions(%pos : tensor<1x?xi64>) heads(4, 2) scale 0.25 causal : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
   return %o, %kw, %vw : tensor<1x?x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>
 }

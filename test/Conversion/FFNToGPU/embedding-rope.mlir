@@ -15,7 +15,8 @@
 // CHECK: %[[COS:.*]] = ffnrt.weight [dense_resource<ffn_host_{{[0-9]+}}> : tensor<1x8x16xf32>] : memref<?xf32>
 // CHECK: %[[SIN:.*]] = ffnrt.weight [dense_resource<ffn_host_{{[0-9]+}}> : tensor<1x8x16xf32>] : memref<?xf32>
 // CHECK: %[[HALF:.*]] = arith.constant 16 : i32
-// CHECK: gpu.launch_func  @ffn_kernels::@rope {{.*}} args(%[[X]] : memref<?xbf16>, %[[COS]] : memref<?xf32>, %[[SIN]] : memref<?xf32>, %{{.*}} : memref<?xbf16>, %{{.*}} : i32, %[[HALF]] : i32, %{{.*}} : i32)
+// One tensor: grid y 1, the second tensor's arguments repeat the first's.
+// CHECK: gpu.launch_func  @ffn_kernels::@rope blocks in (%{{.*}}, %c1{{.*}}, %c1{{.*}}) {{.*}} args(%[[X]] : memref<?xbf16>, %[[R:.*]] : memref<?xbf16>, %[[F:.*]] : i32, %[[X]] : memref<?xbf16>, %[[R]] : memref<?xbf16>, %[[F]] : i32, %[[COS]] : memref<?xf32>, %[[SIN]] : memref<?xf32>, %{{.*}} : memref<?xi64>, %{{.*}} : i32, %[[HALF]] : i32, %{{.*}} : i32)
 // CHECK: ffnrt.output 0 "result0" {dims = ["batch", "seq", 64]}
 // Learned position embeddings of positions 0..seq-1 depend on the length
 // alone: a table of the longest sequence, read by position.

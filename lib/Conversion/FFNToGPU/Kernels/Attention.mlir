@@ -290,11 +290,12 @@ gpu.func @attention(%q: memref<?x!act>, %k: memref<?x!act>, %v: memref<?x!act>,
   gpu.return
 }
 
-// Writes new keys or values into a cache: grid (tokens), row t of value goes
-// to row positions[t] of its sequence's [context, width] block.
-gpu.func @cache_write(%value: memref<?x!act>, %cache: memref<?x!act>,
-                      %positions: memref<?xi64>, %width32: i32,
-                      %seq32: i32, %context32: i32) kernel {
+// Writes new keys or values into a cache: token t of value goes to row
+// positions[t] of its sequence's [context, width] block. One block per
+// token.
+func.func private @cache_row(%value: memref<?x!act>, %cache: memref<?x!act>,
+                             %positions: memref<?xi64>, %width32: i32,
+                             %seq32: i32, %context32: i32) {
   %t = gpu.block_id x
   %tid = gpu.thread_id x
   %nt = gpu.block_dim x
@@ -313,6 +314,24 @@ gpu.func @cache_write(%value: memref<?x!act>, %cache: memref<?x!act>,
     %o = arith.addi %dst, %k : index
     %x = memref.load %value[%i] : memref<?x!act>
     memref.store %x, %cache[%o] : memref<?x!act>
+  }
+  return
+}
+
+// The keys and the values of a layer at once: grid (tokens, 2), block y
+// picks value1 into cache1 or value2 into cache2 (grid (tokens, 1) writes
+// the first only).
+gpu.func @cache_write(%value1: memref<?x!act>, %cache1: memref<?x!act>,
+                      %value2: memref<?x!act>, %cache2: memref<?x!act>,
+                      %positions: memref<?xi64>, %width32: i32,
+                      %seq32: i32, %context32: i32) kernel {
+  %c0 = arith.constant 0 : index
+  %which = gpu.block_id y
+  %first = arith.cmpi eq, %which, %c0 : index
+  scf.if %first {
+    func.call @cache_row(%value1, %cache1, %positions, %width32, %seq32, %context32) : (memref<?x!act>, memref<?x!act>, memref<?xi64>, i32, i32, i32) -> ()
+  } else {
+    func.call @cache_row(%value2, %cache2, %positions, %width32, %seq32, %context32) : (memref<?x!act>, memref<?x!act>, memref<?xi64>, i32, i32, i32) -> ()
   }
   gpu.return
 }

@@ -310,9 +310,10 @@ gpu.func @argmax_rows(%x: memref<?xf32>, %out: memref<?xi64>, %n32: i32)
 // [seq, d] read at row t mod seq for token t, or with %byPosition set
 // [context, d] read at row positions[t] (positions is not read otherwise).
 // One block per token.
-gpu.func @rope(%x: memref<?x!act>, %cos: memref<?xf32>, %sin: memref<?xf32>,
-               %out: memref<?x!act>, %positions: memref<?xi64>,
-               %byPosition: i32, %f32: i32, %d32: i32, %seq32: i32) kernel {
+func.func private @rope_row(%x: memref<?x!act>, %out: memref<?x!act>,
+                            %f32: i32, %cos: memref<?xf32>,
+                            %sin: memref<?xf32>, %positions: memref<?xi64>,
+                            %byPosition: i32, %d32: i32, %seq32: i32) {
   %t = gpu.block_id x
   %tid = gpu.thread_id x
   %nt = gpu.block_dim x
@@ -350,6 +351,24 @@ gpu.func @rope(%x: memref<?x!act>, %cos: memref<?xf32>, %sin: memref<?xf32>,
     %a = arith.mulf %v, %c : f32
     %y = math.fma %rot, %sn, %a : f32
     func.call @st(%out, %i, %y) : (memref<?x!act>, index, f32) -> ()
+  }
+  return
+}
+
+// The same for two tensors at once (a layer's queries and keys): block y
+// picks x1 into out1 or x2 into out2, of f1 or f2 features.
+gpu.func @rope(%x1: memref<?x!act>, %out1: memref<?x!act>, %f1: i32,
+               %x2: memref<?x!act>, %out2: memref<?x!act>, %f2: i32,
+               %cos: memref<?xf32>, %sin: memref<?xf32>,
+               %positions: memref<?xi64>, %byPosition: i32, %d32: i32,
+               %seq32: i32) kernel {
+  %c0 = arith.constant 0 : index
+  %which = gpu.block_id y
+  %first = arith.cmpi eq, %which, %c0 : index
+  scf.if %first {
+    func.call @rope_row(%x1, %out1, %f1, %cos, %sin, %positions, %byPosition, %d32, %seq32) : (memref<?x!act>, memref<?x!act>, i32, memref<?xf32>, memref<?xf32>, memref<?xi64>, i32, i32, i32) -> ()
+  } else {
+    func.call @rope_row(%x2, %out2, %f2, %cos, %sin, %positions, %byPosition, %d32, %seq32) : (memref<?x!act>, memref<?x!act>, i32, memref<?xf32>, memref<?xf32>, memref<?xi64>, i32, i32, i32) -> ()
   }
   gpu.return
 }
