@@ -245,7 +245,8 @@ int runCompiledModel(const Options &o) {
   NpyArray outArray(DType::F32, outShape);
   std::memcpy(outArray.bytes.data(), output.data(), outArray.bytes.size());
   Verdict verdict;
-  std::string error = checkOutput(o, ffnrt_output_name(model, 0), outArray, verdict);
+  std::string error =
+      checkOutput(o, ffnrt_output_name(model, 0), outArray, verdict);
   if (!error.empty())
     return reportError(error);
 

@@ -63,10 +63,11 @@ struct AttentionLowering : GPUPattern<AttentionOp> {
             : b.extent(plan::Sym::seq);
     Value out = b.alloc(*f);
     bool keys = static_cast<bool>(op.getKeyMask());
+    plan::Mask causal = keys ? plan::Mask::causal_keys : plan::Mask::causal;
+    plan::Mask all = keys ? plan::Mask::keys : plan::Mask::none;
     plan::Mask mask = op.getPositions() ? plan::Mask::cache
-                      : op.getCausal()
-                          ? (keys ? plan::Mask::causal_keys : plan::Mask::causal)
-                          : (keys ? plan::Mask::keys : plan::Mask::none);
+                      : op.getCausal()  ? causal
+                                        : all;
     b.launch("attention",
              {b.extent(plan::Sym::seq, 1, 0, 1, false), b.index(heads),
               b.extent(plan::Sym::batch, 1, 0, 1, false)},
@@ -120,8 +121,8 @@ struct CacheWriteLowering : GPUPattern<CacheWriteOp> {
       buffer2 = value2->second;
       cache2 = rewriter.getRemappedValue(partner.getCache());
       if (!isState(cache2))
-        return refuse(partner, "the cache must be a model state (ffn-kv-cache's "
-                               "cache argument)");
+        return refuse(partner, "the cache must be a model state "
+                               "(ffn-kv-cache's cache argument)");
     } else {
       partner = {};
     }
