@@ -15,6 +15,27 @@ std::string readRows(const Options &options, const std::string &path,
   return error.empty() ? keepFirstRows(array, options.firstRows) : error;
 }
 
+std::string readInputs(const Options &options,
+                       const std::vector<std::string> &names,
+                       std::vector<NpyArray> &arrays) {
+  arrays.assign(names.size(), NpyArray());
+  std::vector<bool> given(names.size(), false);
+  for (const auto &[name, file] : options.inputs) {
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end())
+      return "the model has no input named '" + name + "'";
+    size_t index = it - names.begin();
+    std::string error = readRows(options, file, arrays[index]);
+    if (!error.empty())
+      return "input '" + name + "': " + error;
+    given[index] = true;
+  }
+  for (size_t index = 0; index < names.size(); ++index)
+    if (!given[index])
+      return "missing --input " + names[index] + "=FILE.npy";
+  return "";
+}
+
 /// Reports the cross-entropy of `logits` against --targets.
 static std::string checkTargets(const Options &options, const NpyArray &logits,
                                 Verdict &verdict) {

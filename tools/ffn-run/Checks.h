@@ -24,6 +24,13 @@ struct Verdict {
 std::string readRows(const Options &options, const std::string &path,
                      ffnsupport::NpyArray &array);
 
+/// Reads the --input of each of the model's inputs `names` (readRows) into
+/// `arrays`, in their order; an --input the model does not have, or an
+/// input without one, is an error. Returns why it cannot, or "".
+std::string readInputs(const Options &options,
+                       const std::vector<std::string> &names,
+                       std::vector<ffnsupport::NpyArray> &arrays);
+
 /// Reports output 0, called `name`, and checks it as `options` ask: writes
 /// --output, reports the cross-entropy against --targets and the error
 /// against --reference, each against its limits. Returns why it cannot, or

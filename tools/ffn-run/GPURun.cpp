@@ -172,31 +172,19 @@ int runCompiledModel(const Options &o) {
     return reportError("the model needs at least one input and one output");
   // One --input per model input, all integer arrays of one shape.
   std::vector<std::string> names;
-  std::vector<std::vector<int64_t>> values;
-  std::vector<int64_t> inputShape;
   for (int i = 0; i < ffnrt_num_inputs(model); ++i)
     names.push_back(ffnrt_input_name(model, i));
-  std::string usage;
-  for (const std::string &name : names)
-    usage += " --input " + name + "=FILE.npy";
-  for (const auto &[name, path] : o.inputs)
-    if (std::find(names.begin(), names.end(), name) == names.end())
-      return reportError("the model has no input '" + name + "'; give" +
-                         usage);
-  for (const std::string &name : names) {
-    auto given = std::find_if(o.inputs.begin(), o.inputs.end(),
-                              [&](const auto &in) { return in.first == name; });
-    if (given == o.inputs.end())
-      return reportError("input '" + name + "' is missing; give" + usage);
-    NpyArray array;
-    std::string error = readRows(o, given->second, array);
-    if (!error.empty())
-      return reportError("input '" + name + "': " + error);
+  std::vector<NpyArray> arrays;
+  if (std::string error = readInputs(o, names, arrays); !error.empty())
+    return reportError(error);
+  std::vector<int64_t> inputShape = arrays[0].shape;
+  std::vector<std::vector<int64_t>> values;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string &name = names[i];
+    const NpyArray &array = arrays[i];
     if (isFloat(array.dtype))
       return reportError("input '" + name + "' must hold integers");
-    if (values.empty())
-      inputShape = array.shape;
-    else if (array.shape != inputShape)
+    if (array.shape != inputShape)
       return reportError("input '" + name + "' has shape " +
                          shapeString(array.shape) + ", input '" + names[0] +
                          "' " + shapeString(inputShape) +

@@ -145,26 +145,15 @@ static int runOnReferenceExecutor(const Options &options) {
     return generateOnReferenceExecutor(options, **module, func, executor);
 
   // Inputs by name, in argument order.
-  std::vector<ref::Tensor> args(func.getNumArguments());
-  std::vector<bool> given(func.getNumArguments(), false);
-  for (const auto &[name, file] : options.inputs) {
-    unsigned index = 0;
-    while (index < func.getNumArguments() &&
-           executor.argumentName(index) != name)
-      ++index;
-    if (index == func.getNumArguments())
-      return reportError("the model has no input named '" + name + "'");
-    ffnsupport::NpyArray array;
-    std::string error = readRows(options, file, array);
-    if (!error.empty())
-      return reportError("input '" + name + "': " + error);
-    args[index] = ref::tensorFromNpy(array);
-    given[index] = true;
-  }
-  for (unsigned index = 0; index < args.size(); ++index)
-    if (!given[index])
-      return reportError("missing --input " + executor.argumentName(index) +
-                         "=FILE.npy");
+  std::vector<std::string> names;
+  for (unsigned index = 0; index < func.getNumArguments(); ++index)
+    names.push_back(executor.argumentName(index));
+  std::vector<ffnsupport::NpyArray> arrays;
+  if (std::string error = readInputs(options, names, arrays); !error.empty())
+    return reportError(error);
+  std::vector<ref::Tensor> args;
+  for (const ffnsupport::NpyArray &array : arrays)
+    args.push_back(ref::tensorFromNpy(array));
 
   auto results = options.perRow ? executor.runPerRow(args) : executor.run(args);
   if (!results)
