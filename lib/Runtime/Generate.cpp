@@ -63,45 +63,37 @@ ffnrt_status step(ffnrt_model *m, int64_t rows, int64_t width,
       return s;
   if (ffnrt_status s = ffnrt_run(m); s != FFNRT_OK)
     return s;
+  // Output `index` at each row's token last[r], `bytes` a row, into `dst`:
+  // one copy where the rows are contiguous (a decode step).
+  auto readRows = [&](int index, size_t bytes, void *dst,
+                      const char *what) -> ffnrt_status {
+    CUdeviceptr out = m->outputs[index].ptr;
+    auto *to = static_cast<char *>(dst);
+    if (width == 1) {
+      FFNRT_CHECK(driver().cuMemcpyDtoH(to, out, rows * bytes), what);
+      return FFNRT_OK;
+    }
+    for (int64_t r = 0; r < rows; ++r)
+      FFNRT_CHECK(driver().cuMemcpyDtoH(to + r * bytes,
+                                        out + (r * width + last[r]) * bytes,
+                                        bytes),
+                  what);
+    return FFNRT_OK;
+  };
   next.resize(rows);
   // Greedy decoding reads the plan's argmax of each row (next_ids), one id
   // per sequence, where the plan has it.
   if (m->sampling.temperature == 0 && plan.outputs.size() > 1 &&
-      plan.outputs[1].dtype == DType::I64) {
-    CUdeviceptr ids = m->outputs[1].ptr;
-    if (width == 1) {
-      FFNRT_CHECK(driver().cuMemcpyDtoH(next.data(), ids,
-                                        rows * sizeof(int64_t)),
-                  "reading the next ids");
-      return FFNRT_OK;
-    }
-    for (int64_t r = 0; r < rows; ++r)
-      FFNRT_CHECK(driver().cuMemcpyDtoH(
-                      &next[r], ids + (r * width + last[r]) * sizeof(int64_t),
-                      sizeof(int64_t)),
-                  "reading the next ids");
-    return FFNRT_OK;
-  }
+      plan.outputs[1].dtype == DType::I64)
+    return readRows(1, sizeof(int64_t), next.data(), "reading the next ids");
   int64_t vocab = plan.outputs[0].dims.back().value;
-  CUdeviceptr out = m->outputs[0].ptr;
-  // A decode step's rows are contiguous: one copy for the whole group.
-  if (width == 1) {
-    std::vector<float> logits(rows * vocab);
-    FFNRT_CHECK(driver().cuMemcpyDtoH(logits.data(), out,
-                                      logits.size() * sizeof(float)),
-                "reading the logits");
-    for (int64_t r = 0; r < rows; ++r)
-      next[r] = sampler.next(logits.data() + r * vocab, vocab);
-    return FFNRT_OK;
-  }
-  std::vector<float> logits(vocab);
-  for (int64_t r = 0; r < rows; ++r) {
-    CUdeviceptr at = out + (r * width + last[r]) * vocab * sizeof(float);
-    FFNRT_CHECK(driver().cuMemcpyDtoH(logits.data(), at,
-                                      vocab * sizeof(float)),
-                "reading the logits");
-    next[r] = sampler.next(logits.data(), vocab);
-  }
+  std::vector<float> logits(rows * vocab);
+  if (ffnrt_status s = readRows(0, vocab * sizeof(float), logits.data(),
+                                "reading the logits");
+      s != FFNRT_OK)
+    return s;
+  for (int64_t r = 0; r < rows; ++r)
+    next[r] = sampler.next(logits.data() + r * vocab, vocab);
   return FFNRT_OK;
 }
 
