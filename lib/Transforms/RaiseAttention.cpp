@@ -420,21 +420,22 @@ struct RaiseAttention : OpRewritePattern<NodeOp> {
       return ops;
     };
 
+    // Causal or not, then the same with the key mask, if there is one.
+    SmallVector<std::pair<bool, Value>, 4> candidates = {{true, Value()},
+                                                         {false, Value()}};
+    if (keyMask)
+      candidates.append({{true, keyMask}, {false, keyMask}});
     std::optional<std::pair<bool, Value>> proven;
-    for (Value mask : {Value(), keyMask}) {
-      for (bool causal : {true, false}) {
-        SmallVector<Operation *> candidate = build(detached, causal, mask);
-        bool agrees = succeeded(verify(root.getOutputs()[0], *q, *k, *v,
-                                       keyMask, candidate));
-        for (Operation *op : llvm::reverse(candidate))
-          op->erase();
-        if (agrees) {
-          proven = {causal, mask};
-          break;
-        }
-      }
-      if (proven || !keyMask)
+    for (auto [causal, mask] : candidates) {
+      SmallVector<Operation *> candidate = build(detached, causal, mask);
+      bool agrees = succeeded(
+          verify(root.getOutputs()[0], *q, *k, *v, keyMask, candidate));
+      for (Operation *op : llvm::reverse(candidate))
+        op->erase();
+      if (agrees) {
+        proven = {causal, mask};
         break;
+      }
     }
     if (!proven)
       return failure();
