@@ -114,8 +114,7 @@ struct CacheWriteLowering : GPUPattern<CacheWriteOp> {
     Value buffer2 = buffer, cache2 = adaptor.getCache();
     if (partner && partner.getPositions() == op.getPositions() &&
         partner.getCache().getType() == op.getCache().getType()) {
-      auto value2 = b.featuresAndBuffer(
-          partner.getValue(), rewriter.getRemappedValue(partner.getValue()));
+      auto value2 = b.earlierValue(partner.getValue());
       if (failed(value2))
         return failure();
       buffer2 = value2->second;

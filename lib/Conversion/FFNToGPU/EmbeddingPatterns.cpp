@@ -82,9 +82,7 @@ struct RoPELowering : DeviceOpPattern<RoPEOp> {
       partner = {};
     Value x2 = x, out2 = out, width = b.i32(features), width2 = width;
     if (partner) {
-      ConversionPatternRewriter &rewriter = b.getRewriter();
-      auto input = b.featuresAndBuffer(
-          partner.getInput(), rewriter.getRemappedValue(partner.getInput()));
+      auto input = b.earlierValue(partner.getInput());
       FailureOr<int64_t> f2 = b.deviceResult(partner.getResult());
       if (failed(input) || failed(f2))
         return failure();

@@ -189,8 +189,7 @@ private:
     Value residual, buffer;
     NodeOp add = residualAdd(op, residual);
     if (add) {
-      auto converted = b.featuresAndBuffer(
-          residual, b.getRewriter().getRemappedValue(residual));
+      auto converted = b.earlierValue(residual);
       if (failed(converted))
         return failure();
       buffer = converted->second;

@@ -91,6 +91,13 @@ public:
   FailureOr<std::pair<int64_t, Value>> featuresAndBuffer(Value original,
                                                          Value converted);
 
+  /// featuresAndBuffer() of a value computed before the op being converted
+  /// (already converted), read by a launch that op's pattern emits for
+  /// another op too.
+  FailureOr<std::pair<int64_t, Value>> earlierValue(Value original) {
+    return featuresAndBuffer(original, rewriter.getRemappedValue(original));
+  }
+
   /// How most patterns start: the features of their device `result` and
   /// their first operand as a buffer.
   FailureOr<std::pair<int64_t, Value>>
