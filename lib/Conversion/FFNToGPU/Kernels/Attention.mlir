@@ -6,10 +6,10 @@
 // mask is cache, and then query t sees rows up to positions[t] (positions is
 // not read otherwise). With the keys masks, key j of sequence b is skipped
 // where keyMask[b * kvRows + j] is 0 (keyMask is not read otherwise); a
-// query that sees no key writes zeros. Warp w of the CTA takes keys w, w + warps, ...; warp
-// 0 merges their partial softmaxes through shared memory: 16 floats of
-// (max, sum) pairs, then 256 per warp of partial outputs, dim-major within
-// the warp.
+// query that sees no key writes zeros. Warp w of the CTA takes keys w,
+// w + warps, ...; warp 0 merges their partial softmaxes through shared
+// memory: 16 floats of (max, sum) pairs, then 256 per warp of partial
+// outputs, dim-major within the warp.
 
 // Dims l + 32 (4 h + i), i < 4, of row `base`, zero past d.
 func.func private @ld_half(%m: memref<?x!act>, %base: index, %lane: index,
